@@ -1,0 +1,4 @@
+/**
+ * Document reconciliation between the office and its branches (being written).
+ */
+package io.dibex.checksum;

@@ -1,0 +1,199 @@
+package io.dibex;
+
+import io.dibex.codec.MessageCodec;
+import io.dibex.internal.Engine;
+import io.dibex.spi.ExchangeListener;
+import io.dibex.spi.IncomingMessage;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.PeerState;
+import io.dibex.spi.Storage;
+import io.dibex.spi.Transport;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One node of an exchange plan: the entry point of the library. A node writes host changes with
+ * their registrations ({@link #inTransaction}), exports messages to its neighbours
+ * ({@link #exportTo}) and imports theirs ({@link #importMessage}, {@link #importAll}).
+ *
+ * <p>Threading. A node is thread-safe. Everything about one peer is serialized: an export to P
+ * and an import from P never overlap. Exports to different peers, imports from different peers
+ * and host writes may run at once; their consistency is the {@link Storage}'s isolation.
+ *
+ * <p>A node holds no state of its own beyond its configuration: everything is in the store, so a
+ * node rebuilt on the same store after a crash carries on where the last commit left it.
+ */
+public final class Node {
+
+    /** Work run inside a host transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        /** Runs the work; an exception rolls the whole transaction back. */
+        T run(HostTransaction tx) throws Exception;
+    }
+
+    private final Engine engine;
+
+    private Node(Builder b) {
+        this.engine = new Engine(b.plan, b.name, b.storage, b.transport, b.codec, b.clock, b.listener);
+    }
+
+    /** Starts a node named {@code name} of {@code plan}. */
+    public static Builder builder(ExchangePlan plan, String name) {
+        return new Builder(plan, name);
+    }
+
+    /** This node's name. */
+    public String name() {
+        return engine.name();
+    }
+
+    /** The plan. */
+    public ExchangePlan plan() {
+        return engine.plan();
+    }
+
+    /** Whether this is the plan's central node (the seeds' {@code ТекущаяИБЦентральная()}). */
+    public boolean isCentral() {
+        return engine.plan().central().equals(engine.name());
+    }
+
+    /** This node's neighbours: its parent first, then its children. */
+    public List<String> neighbours() {
+        return engine.plan().neighboursOf(engine.name());
+    }
+
+    /**
+     * Runs host work in one transaction: its writes and their registrations commit together when
+     * it returns, or nothing does if it throws.
+     *
+     * @return what the work returned
+     * @throws StorageException when the store fails; a checked exception of the work is wrapped in
+     *     a {@link DibexException}, an unchecked one is rethrown as it is
+     */
+    public <T> T inTransaction(Work<T> work) {
+        return engine.inTransaction(work);
+    }
+
+    /**
+     * Exports one message to neighbour {@code peer} if there is something to send (R3, R7):
+     * registrations, an acknowledgment owed, a pending {@code restored} flag, or a keep-alive due.
+     *
+     * @return what was sent, or empty when nothing was due
+     * @throws IllegalArgumentException when {@code peer} is not a neighbour
+     * @throws NumberingExhaustedException at {@code Long.MAX_VALUE} (R1)
+     * @throws StorageException, TransportException when the export fails: then no registration is
+     *     left marked with a number that no message carries to the transport
+     */
+    public Optional<ExportResult> exportTo(String peer) {
+        return engine.exportTo(peer);
+    }
+
+    /** Exports to every neighbour in turn; returns what was sent. */
+    public List<ExportResult> exportAll() {
+        return engine.exportAll();
+    }
+
+    /**
+     * Imports one incoming message (R4–R8): checks the header, applies the acknowledgment in its
+     * own transaction, then the body all or nothing, and commits the message at the transport
+     * only after that. A duplicate is reported as {@link ImportResult.Status#ALREADY_RECEIVED}.
+     *
+     * @throws HeaderRejectedException for another plan, another recipient or an unknown sender
+     * @throws MalformedMessageException for bytes that are not a valid message
+     * @throws ImportFailedException when the body fails; nothing of it is applied
+     */
+    public ImportResult importMessage(IncomingMessage message) {
+        return engine.importMessage(message);
+    }
+
+    /**
+     * Imports every message the transport holds for this node. A message that fails is released
+     * back to the transport and its failure is journaled; the others are still imported.
+     *
+     * @return the results of the messages that were imported or skipped as duplicates
+     */
+    public List<ImportResult> importAll() {
+        return engine.importAll();
+    }
+
+    /** The counters for a neighbour (R1, R4, R5). */
+    public PeerState peerState(String peer) {
+        return engine.peerState(peer);
+    }
+
+    /** The number of registrations waiting for a neighbour. */
+    public long pendingRegistrations(String peer) {
+        return engine.pendingRegistrations(peer);
+    }
+
+    /** The journal (R15), oldest entry first. */
+    public List<JournalEntry> journal() {
+        return engine.journal();
+    }
+
+    /** Deletes journal entries older than the plan's retention; returns how many. */
+    public long pruneJournal() {
+        return engine.pruneJournal();
+    }
+
+    /** Builds a {@link Node}. */
+    public static final class Builder {
+        private final ExchangePlan plan;
+        private final String name;
+        private Storage storage;
+        private Transport transport;
+        private MessageCodec codec = MessageCodec.binary();
+        private Clock clock = Clock.systemUTC();
+        private ExchangeListener listener = ExchangeListener.NONE;
+
+        private Builder(ExchangePlan plan, String name) {
+            this.plan = Objects.requireNonNull(plan, "plan");
+            if (!plan.hasNode(name)) {
+                throw new IllegalArgumentException("plan " + plan.name() + " has no node '" + name
+                        + "'; its nodes are " + plan.nodes());
+            }
+            this.name = name;
+        }
+
+        /** The store (required). */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /** The transport (required). */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** The codec (default: {@link MessageCodec#binary()}). */
+        public Builder codec(MessageCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /** The clock for the journal and keep-alives (default: the system clock, UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** An observer of every journal entry. */
+        public Builder listener(ExchangeListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The node. */
+        public Node build() {
+            if (storage == null || transport == null) {
+                throw new IllegalStateException("node " + name + " needs a storage and a transport");
+            }
+            return new Node(this);
+        }
+    }
+}

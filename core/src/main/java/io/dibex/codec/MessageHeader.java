@@ -1,0 +1,50 @@
+package io.dibex.codec;
+
+import io.dibex.model.ObjectKey;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A message's header (R1, R4, R6, R8).
+ *
+ * @param plan the exchange plan's name
+ * @param from the sender
+ * @param to the recipient
+ * @param messageNo this message's number, positive, increasing per (from, to)
+ * @param messageId this message's random id
+ * @param receivedNo the number of the last message {@code from} loaded from {@code to}; 0 if none
+ * @param receivedId the id of that message; null exactly when {@code receivedNo} is 0
+ * @param restored whether the sender found it was restored from a backup and the recipient has
+ *     not yet acknowledged a message carrying this flag
+ * @param rejectedKeys keys the sender set aside from the recipient's messages (R6 quarantine)
+ */
+public record MessageHeader(
+        String plan,
+        String from,
+        String to,
+        long messageNo,
+        UUID messageId,
+        long receivedNo,
+        UUID receivedId,
+        boolean restored,
+        List<ObjectKey> rejectedKeys) {
+
+    /** Validates the numbers and copies the keys. */
+    public MessageHeader {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(messageId, "messageId");
+        if (messageNo < 1) {
+            throw new IllegalArgumentException("messageNo must be positive, got " + messageNo);
+        }
+        if (receivedNo < 0) {
+            throw new IllegalArgumentException("receivedNo must not be negative, got " + receivedNo);
+        }
+        if ((receivedNo == 0) != (receivedId == null)) {
+            throw new IllegalArgumentException("receivedId must be present exactly when receivedNo > 0");
+        }
+        rejectedKeys = List.copyOf(rejectedKeys);
+    }
+}

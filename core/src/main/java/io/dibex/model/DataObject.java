@@ -1,0 +1,157 @@
+package io.dibex.model;
+
+import io.dibex.internal.Names;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The state of one object: its key, ordered typed fields, tabular parts and, for a
+ * document, the record sets it made (R11). Immutable; build one with {@link #builder}.
+ *
+ * <p>{@code equals} compares exactly (field order and decimal scale count). Whether two
+ * states have equal <em>content</em> is decided by their canonical digests, which is what
+ * the engine uses everywhere (SPEC §4).
+ */
+public final class DataObject {
+
+    private final ObjectKey key;
+    private final Map<String, Value> fields;
+    private final Map<String, List<Row>> tables;
+    private final List<RecordSet> recordSets;
+
+    private DataObject(Builder b) {
+        this.key = b.key;
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
+        Map<String, List<Row>> t = new LinkedHashMap<>();
+        b.tables.forEach((name, rows) -> t.put(name, List.copyOf(rows)));
+        this.tables = Collections.unmodifiableMap(t);
+        this.recordSets = List.copyOf(b.recordSets);
+    }
+
+    /** A builder for an object with this key. */
+    public static Builder builder(ObjectKey key) {
+        return new Builder(key);
+    }
+
+    /** A builder starting from this object's state. */
+    public Builder toBuilder() {
+        Builder b = new Builder(key);
+        b.fields.putAll(fields);
+        tables.forEach((name, rows) -> b.tables.put(name, new ArrayList<>(rows)));
+        b.recordSets.addAll(recordSets);
+        return b;
+    }
+
+    /** The key. */
+    public ObjectKey key() {
+        return key;
+    }
+
+    /** The fields in their order; unmodifiable. */
+    public Map<String, Value> fields() {
+        return fields;
+    }
+
+    /** The value of a field, or {@link Value#NULL} when absent. */
+    public Value get(String field) {
+        return fields.getOrDefault(field, Value.NULL);
+    }
+
+    /** The tabular parts by name, each a list of rows; unmodifiable. */
+    public Map<String, List<Row>> tables() {
+        return tables;
+    }
+
+    /** The record sets this object made as a recorder; unmodifiable. */
+    public List<RecordSet> recordSets() {
+        return recordSets;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DataObject d && key.equals(d.key) && fields.equals(d.fields)
+                && tables.equals(d.tables) && recordSets.equals(d.recordSets);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, fields, tables, recordSets);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(key.toString()).append(fields);
+        if (!tables.isEmpty()) {
+            s.append(" tables=").append(tables);
+        }
+        if (!recordSets.isEmpty()) {
+            s.append(" recordSets=").append(recordSets);
+        }
+        return s.toString();
+    }
+
+    static Map<String, Value> copyFields(Map<String, Value> fields) {
+        Map<String, Value> copy = new LinkedHashMap<>();
+        fields.forEach((name, value) -> copy.put(Names.requireName(name, "field"),
+                Objects.requireNonNull(value, () -> "value of field " + name)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** Builds a {@link DataObject}. Not thread-safe. */
+    public static final class Builder {
+        private final ObjectKey key;
+        private final Map<String, Value> fields = new LinkedHashMap<>();
+        private final Map<String, List<Row>> tables = new LinkedHashMap<>();
+        private final List<RecordSet> recordSets = new ArrayList<>();
+
+        private Builder(ObjectKey key) {
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        /** Sets a field; a later call with the same name replaces the value in place. */
+        public Builder set(String field, Value value) {
+            fields.put(Names.requireName(field, "field"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Sets a string field. */
+        public Builder set(String field, String value) {
+            return set(field, Value.of(value));
+        }
+
+        /** Removes a field. */
+        public Builder remove(String field) {
+            fields.remove(field);
+            return this;
+        }
+
+        /** Appends a row to a tabular part, creating the part if needed. */
+        public Builder addRow(String table, Row row) {
+            tables.computeIfAbsent(Names.requireName(table, "table"), t -> new ArrayList<>())
+                    .add(Objects.requireNonNull(row, "row"));
+            return this;
+        }
+
+        /** Declares a tabular part, possibly empty, replacing its rows. */
+        public Builder table(String table, List<Row> rows) {
+            tables.put(Names.requireName(table, "table"), new ArrayList<>(rows));
+            return this;
+        }
+
+        /** Adds or replaces the record set of a register. */
+        public Builder recordSet(RecordSet set) {
+            recordSets.removeIf(r -> r.register().equals(set.register()));
+            recordSets.add(set);
+            return this;
+        }
+
+        /** The immutable object. */
+        public DataObject build() {
+            return new DataObject(this);
+        }
+    }
+}

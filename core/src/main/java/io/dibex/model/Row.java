@@ -1,0 +1,45 @@
+package io.dibex.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One row of a tabular part or one record of a record set: named values in a fixed order.
+ *
+ * @param fields the values by field name, in the order given; unmodifiable
+ */
+public record Row(Map<String, Value> fields) {
+
+    /** Copies the fields, keeping their order, and rejects nulls. */
+    public Row {
+        fields = DataObject.copyFields(fields);
+    }
+
+    /** A row of these fields. */
+    public static Row of(Map<String, Value> fields) {
+        return new Row(fields);
+    }
+
+    /** A row built from alternating names and values: {@code Row.of("Qty", Value.of(2), ...)}. */
+    public static Row of(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must alternate");
+        }
+        Map<String, Value> m = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put((String) namesAndValues[i], Objects.requireNonNull((Value) namesAndValues[i + 1]));
+        }
+        return new Row(m);
+    }
+
+    /** The value of a field, or {@link Value#NULL} when absent. */
+    public Value get(String field) {
+        return fields.getOrDefault(field, Value.NULL);
+    }
+
+    static Map<String, Value> empty() {
+        return Collections.emptyMap();
+    }
+}

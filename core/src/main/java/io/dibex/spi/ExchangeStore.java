@@ -1,0 +1,124 @@
+package io.dibex.spi;
+
+import io.dibex.model.Digest;
+import io.dibex.model.ObjectKey;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * dibex's own state, seen within one {@link StoreTransaction}: per-peer counters and message
+ * ids, registrations, tombstones and the journal.
+ *
+ * <p>Contract, checked by the TCK ({@code io.dibex.tck.ExchangeStoreContract}):
+ * <ul>
+ *   <li>Every method reads and writes within the enclosing transaction only; nothing is
+ *       visible to other transactions before commit, and a rollback undoes all of it.</li>
+ *   <li>Registrations are keyed by (peer, key): at most one row each.</li>
+ *   <li>Where an order is stated it is {@link ObjectKey}'s natural order.</li>
+ *   <li>Streams must be closed by the caller; they may hold database cursors. A stream
+ *       reflects the transaction's state when it was opened; the engine does not write the
+ *       rows a stream reads while the stream is open.</li>
+ *   <li>Failures are reported as {@link io.dibex.StorageException}; the engine then rolls back.</li>
+ * </ul>
+ */
+public interface ExchangeStore {
+
+    // ---- peers (R1, R4, R5, R7)
+
+    /** The counters for a peer; {@link PeerState#initial} if none were stored. */
+    PeerState peer(String peer);
+
+    /** Stores the counters for {@code state.peer()}, replacing earlier ones. */
+    void putPeer(PeerState state);
+
+    /** Records the id of message {@code no} sent to {@code peer} (R1, R4). */
+    void putSentMessage(String peer, long no, UUID id);
+
+    /** The id of message {@code no} sent to {@code peer}, if it is still kept. */
+    Optional<UUID> sentMessageId(String peer, long no);
+
+    /** Forgets the ids of messages to {@code peer} numbered below {@code no} (bounded storage, R4). */
+    void pruneSentMessages(String peer, long no);
+
+    // ---- registrations (R2, R3, R4)
+
+    /**
+     * Registers a change of {@code key} for {@code peer} (R2): creates the row, or updates its
+     * digest and clears its {@code firstSentNo} and {@code rejected} flag. The last sent
+     * number and digest are kept.
+     */
+    void register(String peer, ObjectKey key, Digest digest);
+
+    /** Deletes the row of (peer, key); returns whether one existed. */
+    boolean unregister(String peer, ObjectKey key);
+
+    /** The row of (peer, key), if any. */
+    Optional<Registration> registration(String peer, ObjectKey key);
+
+    /** The number of rows for {@code peer}, rejected ones included. */
+    long countRegistrations(String peer);
+
+    /** The number of rows for {@code peer} that an export would carry or number (not rejected). */
+    long countSendable(String peer);
+
+    /**
+     * Sets {@code firstSentNo = messageNo} on at most {@code cap} rows of {@code peer} that have
+     * none and are not rejected, taken in key order (R3, transaction T1).
+     *
+     * @return the number of rows numbered
+     */
+    long numberUnsent(String peer, long messageNo, long cap);
+
+    /**
+     * Every row of {@code peer} with a {@code firstSentNo}, not rejected, in key order (R3:
+     * every message carries all of them). The caller closes the stream.
+     */
+    Stream<Registration> numbered(String peer);
+
+    /**
+     * Records that message {@code messageNo} carried {@code key} in the state with {@code digest}
+     * (R3). Does nothing if the row no longer exists. Leaves {@code firstSentNo} as it is.
+     */
+    void recordSent(String peer, ObjectKey key, long messageNo, Digest digest);
+
+    /**
+     * Clears {@code firstSentNo} on the rows of {@code peer} where it equals {@code messageNo}:
+     * undoes {@link #numberUnsent} for a message that never reached the transport.
+     */
+    void unnumber(String peer, long messageNo);
+
+    /**
+     * Applies the peer's acknowledgment of message {@code k} (R4): deletes every row of
+     * {@code peer} whose {@code firstSentNo} is in {@code 1..k}, and every row whose
+     * {@code lastSentNo} is in {@code 1..k} and whose {@code lastSentDigest} equals its
+     * {@code digest}. Rejected rows are kept. The cost should be proportional to the rows
+     * deleted, not to all rows (an index on (peer, firstSentNo) and (peer, lastSentNo)).
+     *
+     * @return the number of rows deleted
+     */
+    long acknowledge(String peer, long k);
+
+    // ---- tombstones (R13)
+
+    /** Records that {@code key} was deleted at {@code at}, replacing an earlier tombstone. */
+    void putTombstone(ObjectKey key, Instant at);
+
+    /** When {@code key} was deleted, if this node holds its tombstone. */
+    Optional<Instant> tombstone(ObjectKey key);
+
+    /** Removes the tombstone of {@code key}; returns whether one existed. */
+    boolean removeTombstone(ObjectKey key);
+
+    // ---- journal (R15)
+
+    /** Appends a journal entry; entries keep their order of appending. */
+    void appendJournal(JournalEntry entry);
+
+    /** Every journal entry in the order appended. The caller closes the stream. */
+    Stream<JournalEntry> journal();
+
+    /** Deletes journal entries older than {@code before}; returns how many. */
+    long pruneJournal(Instant before);
+}

@@ -1,0 +1,93 @@
+package io.dibex.spi;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A node's counters for one neighbour (R1, R4, R5, R7), as kept in the {@link ExchangeStore}.
+ *
+ * @param peer the neighbour's name
+ * @param lastAllocatedNo the last message number allocated for a message to the peer (R1); 0 if none
+ * @param acknowledgedNo the highest number the peer has acknowledged with a matching id (R4)
+ * @param lastLoadedNo the number of the last message loaded from the peer (R5); 0 if none
+ * @param lastLoadedId the id of that message; null when {@code lastLoadedNo} is 0
+ * @param ackOwed whether something loaded from the peer waits to be acknowledged (R7)
+ * @param restoredSinceNo when this node found it was restored: the first message number to the
+ *     peer that carries the {@code restored} flag; 0 when no flag is pending (R4)
+ * @param peerRestoredSinceNo when the peer was found restored: the first message number to the
+ *     peer sent after this node re-registered everything for it; the restored-link rule of R4
+ *     holds until the peer acknowledges that number; 0 when not in force
+ * @param lastSentAtMillis when a message to the peer was last handed to the transport, in epoch
+ *     milliseconds; 0 if never
+ */
+public record PeerState(
+        String peer,
+        long lastAllocatedNo,
+        long acknowledgedNo,
+        long lastLoadedNo,
+        UUID lastLoadedId,
+        boolean ackOwed,
+        long restoredSinceNo,
+        long peerRestoredSinceNo,
+        long lastSentAtMillis) {
+
+    /** Validates the counters. */
+    public PeerState {
+        Objects.requireNonNull(peer, "peer");
+        if (lastAllocatedNo < 0 || acknowledgedNo < 0 || lastLoadedNo < 0 || restoredSinceNo < 0
+                || peerRestoredSinceNo < 0 || lastSentAtMillis < 0) {
+            throw new IllegalArgumentException("negative counter in peer state of " + peer);
+        }
+        if ((lastLoadedNo == 0) != (lastLoadedId == null)) {
+            throw new IllegalArgumentException("lastLoadedId must be present exactly when lastLoadedNo > 0, peer "
+                    + peer);
+        }
+    }
+
+    /** The state of a peer nothing was exchanged with yet. */
+    public static PeerState initial(String peer) {
+        return new PeerState(peer, 0, 0, 0, null, false, 0, 0, 0);
+    }
+
+    /** A copy with {@code lastAllocatedNo} set. */
+    public PeerState withLastAllocatedNo(long no) {
+        return new PeerState(peer, no, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
+                peerRestoredSinceNo, lastSentAtMillis);
+    }
+
+    /** A copy with {@code acknowledgedNo} set. */
+    public PeerState withAcknowledgedNo(long no) {
+        return new PeerState(peer, lastAllocatedNo, no, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
+                peerRestoredSinceNo, lastSentAtMillis);
+    }
+
+    /** A copy with the last loaded message set. */
+    public PeerState withLastLoaded(long no, UUID id) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, no, id, ackOwed, restoredSinceNo,
+                peerRestoredSinceNo, lastSentAtMillis);
+    }
+
+    /** A copy with {@code ackOwed} set. */
+    public PeerState withAckOwed(boolean owed) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, owed,
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis);
+    }
+
+    /** A copy with {@code restoredSinceNo} set. */
+    public PeerState withRestoredSinceNo(long no) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, no,
+                peerRestoredSinceNo, lastSentAtMillis);
+    }
+
+    /** A copy with {@code peerRestoredSinceNo} set. */
+    public PeerState withPeerRestoredSinceNo(long no) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
+                restoredSinceNo, no, lastSentAtMillis);
+    }
+
+    /** A copy with {@code lastSentAtMillis} set. */
+    public PeerState withLastSentAtMillis(long millis) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
+                restoredSinceNo, peerRestoredSinceNo, millis);
+    }
+}

@@ -1,0 +1,43 @@
+package io.dibex.spi;
+
+import io.dibex.model.Digest;
+import io.dibex.model.ObjectKey;
+import java.util.Objects;
+
+/**
+ * One registration row (R2): a change of {@code key} that must reach {@code peer}.
+ *
+ * @param peer the recipient
+ * @param key the object
+ * @param digest the digest of the state registered now (the object's current state, or the
+ *     absent digest for a deletion or retraction)
+ * @param firstSentNo the number of the first message that carried the row since it was last
+ *     registered; 0 while unsent
+ * @param lastSentNo the number of the last message that carried the row; 0 if none
+ * @param lastSentDigest the digest of the state that message carried; null if none
+ * @param rejected whether the peer rejected the object and it is held back (R6 quarantine)
+ */
+public record Registration(
+        String peer,
+        ObjectKey key,
+        Digest digest,
+        long firstSentNo,
+        long lastSentNo,
+        Digest lastSentDigest,
+        boolean rejected) {
+
+    /** Validates the row. */
+    public Registration {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(digest, "digest");
+        if (firstSentNo < 0 || lastSentNo < 0 || (lastSentNo == 0) != (lastSentDigest == null)) {
+            throw new IllegalArgumentException("inconsistent registration of " + key + " for " + peer);
+        }
+    }
+
+    /** Whether a message has carried the row since it was last registered. */
+    public boolean numbered() {
+        return firstSentNo > 0;
+    }
+}

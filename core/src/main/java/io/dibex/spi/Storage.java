@@ -1,0 +1,29 @@
+package io.dibex.spi;
+
+/**
+ * The storage SPI: one transactional database that holds both dibex's own state
+ * ({@link ExchangeStore}) and the host's data ({@link ObjectStore}), so that a host write and
+ * its registration commit together or not at all (SPEC §2).
+ *
+ * <p>What the engine relies on:
+ * <ul>
+ *   <li>{@link #begin()} may be called from several threads at once. Transactions are
+ *       serializable with respect to each other: the engine never sees another transaction's
+ *       uncommitted writes, and a transaction that starts after another committed sees all of
+ *       its writes (the export snapshot rule of R3 depends on this).</li>
+ *   <li>A transaction is used by one thread at a time.</li>
+ *   <li>An implementation may block in {@code begin()} or in any call until a conflicting
+ *       transaction ends, or throw {@link io.dibex.StorageException} so that the engine rolls
+ *       back; it must never let two conflicting transactions both commit.</li>
+ * </ul>
+ */
+public interface Storage {
+
+    /**
+     * Begins a transaction over both stores.
+     *
+     * @return an open transaction; the caller commits it or closes it (which rolls back)
+     * @throws io.dibex.StorageException when no transaction can be started
+     */
+    StoreTransaction begin();
+}

@@ -1,0 +1,4 @@
+/**
+ * Runnable examples.
+ */
+package io.dibex.examples;

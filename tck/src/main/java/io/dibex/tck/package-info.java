@@ -1,0 +1,4 @@
+/**
+ * Contract tests for the SPIs and the multi-node scenario suite.
+ */
+package io.dibex.tck;

@@ -1,0 +1,4 @@
+/**
+ * The streaming XML codec and the file transport (being written).
+ */
+package io.dibex.xml;
