@@ -1,5 +1,6 @@
 package io.dibex.internal;
 
+import io.dibex.DibexException;
 import io.dibex.ExchangePlan;
 import io.dibex.ExportResult;
 import io.dibex.ImportResult;
@@ -10,63 +11,143 @@ import io.dibex.spi.IncomingMessage;
 import io.dibex.spi.JournalEntry;
 import io.dibex.spi.PeerState;
 import io.dibex.spi.Storage;
+import io.dibex.spi.StoreTransaction;
 import io.dibex.spi.Transport;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** The exchange engine behind {@link Node}. */
+/**
+ * The exchange engine behind {@link Node}: orchestrates the exporter, the importer and host
+ * transactions, and serializes everything about one peer with a lock per peer.
+ */
 public final class Engine {
-    private final ExchangePlan plan;
-    private final String name;
 
+    private final Context ctx;
+    private final Registrar registrar;
+    private final Exporter exporter;
+    private final Importer importer;
+    private final Map<String, Lock> peerLocks = new ConcurrentHashMap<>();
+
+    /** An engine for node {@code name} of {@code plan}. */
     public Engine(ExchangePlan plan, String name, Storage storage, Transport transport, MessageCodec codec,
             Clock clock, ExchangeListener listener) {
-        this.plan = plan;
-        this.name = name;
+        this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
+        this.registrar = new Registrar(plan, name);
+        this.exporter = new Exporter(ctx);
+        this.importer = new Importer(ctx, registrar, this::lockOf);
     }
 
+    /** The node's name. */
     public String name() {
-        return name;
+        return ctx.me;
     }
 
+    /** The plan. */
     public ExchangePlan plan() {
-        return plan;
+        return ctx.plan;
     }
 
+    /** See {@link Node#inTransaction}. */
     public <T> T inTransaction(Node.Work<T> work) {
-        throw new UnsupportedOperationException();
+        try (StoreTransaction tx = ctx.storage.begin()) {
+            HostTx host = new HostTx(ctx, registrar, tx);
+            T result;
+            try {
+                result = work.run(host);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DibexException("host work failed on node " + ctx.me + ": " + e.getMessage()
+                        + "; nothing of it was committed", e);
+            } finally {
+                host.end();
+            }
+            tx.commit();
+            return result;
+        }
     }
 
+    /** See {@link Node#exportTo}. */
     public Optional<ExportResult> exportTo(String peer) {
-        throw new UnsupportedOperationException();
+        requireNeighbour(peer);
+        Lock lock = lockOf(peer);
+        lock.lock();
+        try {
+            return exporter.export(peer);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** See {@link Node#exportAll}. */
     public List<ExportResult> exportAll() {
-        throw new UnsupportedOperationException();
+        List<ExportResult> sent = new ArrayList<>();
+        for (String peer : ctx.plan.neighboursOf(ctx.me)) {
+            exportTo(peer).ifPresent(sent::add);
+        }
+        return sent;
     }
 
+    /** See {@link Node#importMessage}. */
     public ImportResult importMessage(IncomingMessage message) {
-        throw new UnsupportedOperationException();
+        return importer.importMessage(message);
     }
 
+    /** See {@link Node#importAll}. */
     public List<ImportResult> importAll() {
-        throw new UnsupportedOperationException();
+        List<ImportResult> results = new ArrayList<>();
+        for (IncomingMessage message : ctx.transport.receive(ctx.me)) {
+            try {
+                results.add(importer.importMessage(message));
+            } catch (DibexException e) {
+                // Journaled and released by the importer; the other messages still get their turn.
+            }
+        }
+        return results;
     }
 
+    /** See {@link Node#peerState}. */
     public PeerState peerState(String peer) {
-        throw new UnsupportedOperationException();
+        requireNeighbour(peer);
+        return ctx.inTx(tx -> tx.exchange().peer(peer));
     }
 
+    /** See {@link Node#pendingRegistrations}. */
     public long pendingRegistrations(String peer) {
-        throw new UnsupportedOperationException();
+        requireNeighbour(peer);
+        return ctx.inTx(tx -> tx.exchange().countRegistrations(peer));
     }
 
+    /** See {@link Node#journal}. */
     public List<JournalEntry> journal() {
-        throw new UnsupportedOperationException();
+        return ctx.inTx(tx -> {
+            try (Stream<JournalEntry> entries = tx.exchange().journal()) {
+                return entries.collect(Collectors.toList());
+            }
+        });
     }
 
+    /** See {@link Node#pruneJournal}. */
     public long pruneJournal() {
-        throw new UnsupportedOperationException();
+        return ctx.inTx(tx -> tx.exchange().pruneJournal(ctx.clock.instant().minus(ctx.plan.journalRetention())));
+    }
+
+    private Lock lockOf(String peer) {
+        return peerLocks.computeIfAbsent(peer, p -> new ReentrantLock());
+    }
+
+    private void requireNeighbour(String peer) {
+        if (!ctx.plan.hasNode(peer) || !ctx.plan.areNeighbours(ctx.me, peer)) {
+            throw new IllegalArgumentException("'" + peer + "' is not a neighbour of node " + ctx.me
+                    + "; its neighbours are " + ctx.plan.neighboursOf(ctx.me));
+        }
     }
 }

@@ -61,6 +61,11 @@ public final class DataObject {
         return fields.getOrDefault(field, Value.NULL);
     }
 
+    /** The value of a string field, if the field holds a string: handy in routing predicates. */
+    public java.util.Optional<String> text(String field) {
+        return fields.get(field) instanceof Value.Text t ? java.util.Optional.of(t.value()) : java.util.Optional.empty();
+    }
+
     /** The tabular parts by name, each a list of rows; unmodifiable. */
     public Map<String, List<Row>> tables() {
         return tables;

@@ -57,6 +57,9 @@ public interface ExchangeStore {
     /** The row of (peer, key), if any. */
     Optional<Registration> registration(String peer, ObjectKey key);
 
+    /** Every row of {@code peer}, rejected ones included, in key order. The caller closes the stream. */
+    Stream<Registration> registrations(String peer);
+
     /** The number of rows for {@code peer}, rejected ones included. */
     long countRegistrations(String peer);
 
@@ -107,6 +110,9 @@ public interface ExchangeStore {
 
     /** When {@code key} was deleted, if this node holds its tombstone. */
     Optional<Instant> tombstone(ObjectKey key);
+
+    /** The keys of every tombstone this node holds, in key order. The caller closes the stream. */
+    Stream<ObjectKey> tombstones();
 
     /** Removes the tombstone of {@code key}; returns whether one existed. */
     boolean removeTombstone(ObjectKey key);

@@ -1,0 +1,103 @@
+package io.dibex.internal;
+
+import io.dibex.DibexException;
+import io.dibex.ExchangePlan;
+import io.dibex.StorageException;
+import io.dibex.codec.MessageCodec;
+import io.dibex.spi.ExchangeListener;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.Storage;
+import io.dibex.spi.StoreTransaction;
+import io.dibex.spi.Transport;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What every part of the engine of one node shares: its configuration, its stores, and the way
+ * it runs transactions and writes the journal.
+ */
+final class Context {
+
+    private static final System.Logger LOG = System.getLogger("io.dibex");
+
+    final ExchangePlan plan;
+    final String me;
+    final Storage storage;
+    final Transport transport;
+    final MessageCodec codec;
+    final Clock clock;
+    final ExchangeListener listener;
+
+    Context(ExchangePlan plan, String me, Storage storage, Transport transport, MessageCodec codec, Clock clock,
+            ExchangeListener listener) {
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.me = Objects.requireNonNull(me, "me");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Runs {@code work} in one transaction and commits it; rolls back if anything throws. */
+    <T> T inTx(Function<StoreTransaction, T> work) {
+        try (StoreTransaction tx = storage.begin()) {
+            T result = work.apply(tx);
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** A journal entry stamped now. */
+    JournalEntry entry(JournalEntry.Kind kind, String peer, long messageNo, long receivedNo, long objects,
+            long bytes, long startNanos, String detail, List<io.dibex.model.ObjectKey> keys) {
+        long millis = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;
+        return new JournalEntry(clock.instant(), kind, peer, messageNo, receivedNo, objects, bytes, millis, detail,
+                keys);
+    }
+
+    /**
+     * Writes journal entries in their own transaction (R15), after the work they describe committed
+     * or rolled back. If that write fails too, the failure is attached to {@code failure} as
+     * suppressed when there is one, and logged otherwise: a journal failure never hides the
+     * outcome of the work itself.
+     */
+    void journal(List<JournalEntry> entries, Throwable failure) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            inTx(tx -> {
+                for (JournalEntry e : entries) {
+                    tx.exchange().appendJournal(e);
+                }
+                return null;
+            });
+        } catch (DibexException | IllegalStateException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "node " + me + " could not write its journal", e);
+            }
+            return;
+        }
+        for (JournalEntry e : entries) {
+            try {
+                listener.onEntry(e);
+            } catch (RuntimeException listenerFailure) {
+                LOG.log(System.Logger.Level.WARNING, "node " + me + ": exchange listener failed", listenerFailure);
+            }
+        }
+    }
+
+    void journal(JournalEntry entry, Throwable failure) {
+        journal(List.of(entry), failure);
+    }
+
+    /** Wraps an unexpected runtime exception of a store so that callers see a library exception. */
+    static DibexException asLibraryException(RuntimeException e) {
+        return e instanceof DibexException d ? d : new StorageException("store failed: " + e, e);
+    }
+}

@@ -1,0 +1,252 @@
+package io.dibex.internal;
+
+import io.dibex.DibexException;
+import io.dibex.ExportResult;
+import io.dibex.MigrationPolicy;
+import io.dibex.NumberingExhaustedException;
+import io.dibex.ObjectKind;
+import io.dibex.codec.MessageHeader;
+import io.dibex.codec.MessageItem;
+import io.dibex.codec.MessageWriter;
+import io.dibex.model.DataObject;
+import io.dibex.model.Digest;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.RecordSet;
+import io.dibex.spi.ExchangeStore;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.OutgoingMessage;
+import io.dibex.spi.PeerState;
+import io.dibex.spi.Registration;
+import io.dibex.spi.StoreTransaction;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Exports one message to one peer (R1, R3, R7). Three transactions:
+ * <ol>
+ *   <li>T1 allocates the number and id, numbers the unsent rows, and commits before any byte is
+ *       written (R1);</li>
+ *   <li>a read transaction that starts after T1 committed streams the numbered rows, loads the
+ *       current states in batches and writes the message (R3's snapshot rule);</li>
+ *   <li>T3 records, for each row carried, the number and the digest written, updates the peer's
+ *       counters, hands the message to the transport, and commits.</li>
+ * </ol>
+ * If anything fails before the hand-over, T3 rolls back and the rows numbered in T1 are
+ * un-numbered, so no row stays marked with a number that no message carries to the transport.
+ * If T3's commit fails after the hand-over, the message is out and its rows stay numbered: the
+ * peer's acknowledgment of it then deletes them as usual.
+ */
+final class Exporter {
+
+    private static final int BATCH = 256;
+
+    private final Context ctx;
+
+    Exporter(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Exports to {@code peer} if something is due; the caller holds the peer's lock. */
+    Optional<ExportResult> export(String peer) {
+        long start = System.nanoTime();
+        Allocation a = ctx.inTx(tx -> allocate(tx.exchange(), peer));
+        if (a == null) {
+            return Optional.empty();
+        }
+        boolean handedOver = false;
+        Counts counts = new Counts();
+        try (OutgoingMessage out = ctx.transport.create(ctx.me, peer);
+                DigestSpool spool = new DigestSpool()) {
+            CountingStream bytes = new CountingStream(out.stream());
+            try (StoreTransaction read = ctx.storage.begin();
+                    MessageWriter writer = ctx.codec.writer(bytes, ctx.plan, a.header)) {
+                // Catalogs before documents, so that a host store with foreign keys can apply them in order.
+                writeBody(read, peer, writer, spool, counts, true);
+                writeBody(read, peer, writer, spool, counts, false);
+                writer.finish();
+            }
+            try (StoreTransaction t3 = ctx.storage.begin()) {
+                ExchangeStore store = t3.exchange();
+                spool.forEach((key, digest) -> store.recordSent(peer, key, a.header.messageNo(), digest));
+                PeerState ps = store.peer(peer);
+                store.putPeer(ps.withAckOwed(false).withLastSentAtMillis(Math.max(1, ctx.clock.millis())));
+                out.send();
+                handedOver = true;
+                t3.commit();
+            }
+            ExportResult result = new ExportResult(peer, a.header.messageNo(), a.header.receivedNo(), counts.upserts,
+                    counts.deletions, counts.retractions, a.newlyNumbered, bytes.count, a.header.restored());
+            ctx.journal(ctx.entry(JournalEntry.Kind.EXPORT, peer, result.messageNo(), result.receivedNo(),
+                    result.items(), result.bytes(), start, describe(result), List.of()), null);
+            return Optional.of(result);
+        } catch (RuntimeException e) {
+            DibexException failure = Context.asLibraryException(e);
+            if (!handedOver) {
+                unnumber(peer, a.header.messageNo(), failure);
+            }
+            ctx.journal(ctx.entry(JournalEntry.Kind.EXPORT_FAILED, peer, a.header.messageNo(), a.header.receivedNo(),
+                    counts.total(), 0, start, (handedOver ? "handed over, but its record failed: " : "not sent: ")
+                            + failure.getMessage(), List.of()), failure);
+            throw failure;
+        }
+    }
+
+    private void unnumber(String peer, long messageNo, DibexException failure) {
+        try {
+            ctx.inTx(tx -> {
+                tx.exchange().unnumber(peer, messageNo);
+                return null;
+            });
+        } catch (RuntimeException again) {
+            failure.addSuppressed(again);
+        }
+    }
+
+    private static String describe(ExportResult r) {
+        return "sent " + r.upserts() + " states, " + r.deletions() + " deletions, " + r.retractions()
+                + " retractions (" + r.newlyNumbered() + " newly numbered)" + (r.restored() ? ", restored flag" : "");
+    }
+
+    /** T1: decides whether anything is due and, if so, allocates the message (R1, R3, R7). */
+    private Allocation allocate(ExchangeStore store, String peer) {
+        PeerState ps = store.peer(peer);
+        boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || ps.restoredSinceNo() > 0
+                || ctx.clock.millis() - ps.lastSentAtMillis() >= ctx.plan.keepAlive().toMillis();
+        if (!due) {
+            return null;
+        }
+        if (ps.lastAllocatedNo() == Long.MAX_VALUE) {
+            throw new NumberingExhaustedException("node " + ctx.me + " has sent message number " + Long.MAX_VALUE
+                    + " to " + peer + " and can number no more (R1)");
+        }
+        long n = ps.lastAllocatedNo() + 1;
+        UUID id = UUID.randomUUID();
+        store.putSentMessage(peer, n, id);
+        long cap = ctx.plan.newRowsPerMessage().isPresent() ? ctx.plan.newRowsPerMessage().getAsInt() : Long.MAX_VALUE;
+        long numbered = store.numberUnsent(peer, n, cap);
+        store.putPeer(ps.withLastAllocatedNo(n));
+        MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
+                ps.lastLoadedId(), ps.restoredSinceNo() > 0, List.of());
+        return new Allocation(header, numbered);
+    }
+
+    /** Streams the numbered rows and writes the current state of each (R3), one category of kinds per pass. */
+    private void writeBody(StoreTransaction tx, String peer, MessageWriter writer, DigestSpool spool, Counts counts,
+            boolean catalogs) {
+        try (Stream<Registration> rows = tx.exchange().numbered(peer)) {
+            Iterator<Registration> it = rows.iterator();
+            List<ObjectKey> batch = new ArrayList<>(BATCH);
+            while (it.hasNext()) {
+                ObjectKey key = it.next().key();
+                if (isCatalog(key) == catalogs) {
+                    batch.add(key);
+                    if (batch.size() == BATCH) {
+                        writeBatch(tx, peer, batch, writer, spool, counts);
+                        batch.clear();
+                    }
+                }
+            }
+            writeBatch(tx, peer, batch, writer, spool, counts);
+        }
+    }
+
+    private boolean isCatalog(ObjectKey key) {
+        return ctx.plan.kind(key.kind()).map(k -> k.category() == ObjectKind.Category.CATALOG).orElse(true);
+    }
+
+    private void writeBatch(StoreTransaction tx, String peer, List<ObjectKey> batch, MessageWriter writer,
+            DigestSpool spool, Counts counts) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<ObjectKey, DataObject> states = tx.objects().getAll(batch);
+        for (ObjectKey key : batch) {
+            DataObject state = states.get(key);
+            MessageItem item;
+            Digest digest;
+            if (state != null && ctx.plan.goesTo(state, ctx.me, peer)) {
+                item = new MessageItem.Upsert(wireState(state));
+                digest = ctx.plan.digest(state);
+                counts.upserts++;
+            } else if (state == null && tx.exchange().tombstone(key).isPresent()) {
+                item = new MessageItem.Deletion(key);
+                digest = Canonical.ABSENT;
+                counts.deletions++;
+            } else {
+                // No longer routed there, or absent without a tombstone: a retraction, never a deletion (R3, R9).
+                item = new MessageItem.Retraction(key);
+                digest = Canonical.ABSENT;
+                counts.retractions++;
+            }
+            writer.write(item);
+            spool.add(key, digest);
+        }
+    }
+
+    /** The state as it travels: without the record sets of {@code LOCAL} registers (R11). */
+    private DataObject wireState(DataObject state) {
+        boolean local = false;
+        for (RecordSet set : state.recordSets()) {
+            local |= ctx.plan.policyOf(set.register()) == MigrationPolicy.LOCAL;
+        }
+        if (!local) {
+            return state;
+        }
+        DataObject.Builder b = DataObject.builder(state.key());
+        state.fields().forEach(b::set);
+        state.tables().forEach(b::table);
+        for (RecordSet set : state.recordSets()) {
+            if (ctx.plan.policyOf(set.register()) == MigrationPolicy.MIGRATE) {
+                b.recordSet(set);
+            }
+        }
+        return b.build();
+    }
+
+    private record Allocation(MessageHeader header, long newlyNumbered) {
+    }
+
+    private static final class Counts {
+        long upserts;
+        long deletions;
+        long retractions;
+
+        long total() {
+            return upserts + deletions + retractions;
+        }
+    }
+
+    /** Counts the bytes of the message as it is written. */
+    private static final class CountingStream extends FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.dibex.internal;
+
+import io.dibex.ExchangePlan;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.spi.ExchangeStore;
+
+/**
+ * Registers changes for the neighbours they go to (R2, R9): given an object's state before and
+ * after a write, registers the new state where it goes now, and a retraction or deletion where
+ * it went before and goes no longer.
+ */
+final class Registrar {
+
+    private final ExchangePlan plan;
+    private final String me;
+
+    Registrar(ExchangePlan plan, String me) {
+        this.plan = plan;
+        this.me = me;
+    }
+
+    /**
+     * Registers the change from {@code before} to {@code after} for every neighbour except
+     * {@code except} (the sender of a loaded change; null for a local write).
+     *
+     * @param before the state before, or null if absent
+     * @param after the state after, or null if deleted or retracted
+     * @return how many registrations were written
+     */
+    int register(ExchangeStore store, ObjectKey key, DataObject before, DataObject after, String except) {
+        int written = 0;
+        for (String neighbour : plan.neighboursOf(me)) {
+            if (neighbour.equals(except)) {
+                continue;
+            }
+            boolean went = before != null && plan.goesTo(before, me, neighbour);
+            boolean goes = after != null && plan.goesTo(after, me, neighbour);
+            if (goes) {
+                store.register(neighbour, key, plan.digest(after));
+                written++;
+            } else if (went) {
+                // Sent at export as a deletion where this node holds the tombstone, else as a retraction (R3).
+                store.register(neighbour, key, Canonical.ABSENT);
+                written++;
+            }
+        }
+        return written;
+    }
+}

@@ -1,0 +1,146 @@
+package io.dibex.examples;
+
+import io.dibex.ExchangePlan;
+import io.dibex.ExportResult;
+import io.dibex.ImportResult;
+import io.dibex.Node;
+import io.dibex.ObjectKind;
+import io.dibex.memory.InMemoryStorage;
+import io.dibex.memory.InMemoryTransport;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.Row;
+import io.dibex.model.Value;
+import io.dibex.model.ValueType;
+import io.dibex.spi.Transport;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The main demo: an office and two branches exchange catalog items and sales documents, and the
+ * demo prints every message that moves with its number and what it acknowledged.
+ */
+public final class Demo {
+
+    private final PrintStream out;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+    Demo(PrintStream out) {
+        this.out = out;
+        ExchangePlan plan = ExchangePlan.builder("Pharmacy")
+                .central("Office")
+                .node("Branch1", "Office")
+                .node("Branch2", "Office")
+                .kind(ObjectKind.catalog("Goods")
+                        .field("Description", ValueType.STRING)
+                        .field("Price", ValueType.DECIMAL)
+                        .build())
+                .kind(ObjectKind.document("Sale")
+                        .field("Date", ValueType.DATE_TIME)
+                        .field("Branch", ValueType.STRING)
+                        .field("Total", ValueType.DECIMAL)
+                        .build())
+                .build();
+        Transport mail = new InMemoryTransport();
+        for (String name : plan.nodes()) {
+            nodes.put(name, Node.builder(plan, name).storage(new InMemoryStorage()).transport(mail).build());
+        }
+    }
+
+    /** Runs the demo on standard output. */
+    public static void main(String[] args) {
+        new Demo(System.out).run();
+    }
+
+    void run() {
+        out.println("dibex demo: an office and two branches, plan Pharmacy");
+        out.println();
+        out.println("The office adds two goods to the catalog.");
+        write("Office", goods("aspirin", "Aspirin 500 mg", "4.20"));
+        write("Office", goods("bandage", "Elastic bandage", "2.75"));
+        round();
+
+        out.println("Branch1 sells aspirin; Branch2 sells a bandage; the office raises a price.");
+        write("Branch1", sale("sale-1-1", "Branch1", "aspirin", 3, "12.60"));
+        write("Branch2", sale("sale-2-1", "Branch2", "bandage", 1, "2.75"));
+        write("Office", goods("aspirin", "Aspirin 500 mg", "4.50"));
+        round();
+        round();
+        round();
+
+        out.println("What each node holds now:");
+        for (Map.Entry<String, Node> e : nodes.entrySet()) {
+            List<String> held = e.getValue().inTransaction(tx -> List.of(
+                    describe(tx.get(ObjectKey.of("Goods", "aspirin"))),
+                    describe(tx.get(ObjectKey.of("Goods", "bandage"))),
+                    describe(tx.get(ObjectKey.of("Sale", "sale-1-1"))),
+                    describe(tx.get(ObjectKey.of("Sale", "sale-2-1")))));
+            out.printf("  %-8s %s%n", e.getKey(), String.join("; ", held));
+        }
+        out.println();
+        out.println("A further round moves nothing: every change is acknowledged.");
+        int moved = round();
+        out.println("  messages in that round: " + moved);
+    }
+
+    private int round() {
+        int moved = 0;
+        for (Node node : nodes.values()) {
+            for (String peer : node.neighbours()) {
+                Optional<ExportResult> sent = node.exportTo(peer);
+                if (sent.isPresent()) {
+                    ExportResult r = sent.get();
+                    moved++;
+                    out.printf("  %-8s -> %-8s message #%d acknowledges #%d: %d states, %d deletions, %d bytes%n",
+                            node.name(), peer, r.messageNo(), r.receivedNo(), r.upserts(), r.deletions(), r.bytes());
+                }
+            }
+        }
+        for (Node node : nodes.values()) {
+            for (ImportResult r : node.importAll()) {
+                out.printf("  %-8s <- %-8s loaded #%d: %d objects applied, %d registrations acknowledged%n",
+                        node.name(), r.peer(), r.messageNo(), r.applied(), r.acknowledged());
+            }
+        }
+        out.println();
+        return moved;
+    }
+
+    private void write(String node, DataObject object) {
+        nodes.get(node).inTransaction(tx -> {
+            tx.put(object);
+            return null;
+        });
+        out.println("  " + node + " writes " + object.key());
+    }
+
+    private static DataObject goods(String code, String description, String price) {
+        return DataObject.builder(ObjectKey.of("Goods", code))
+                .set("Description", description)
+                .set("Price", Value.of(new BigDecimal(price)))
+                .build();
+    }
+
+    private static DataObject sale(String id, String branch, String goods, long qty, String total) {
+        return DataObject.builder(ObjectKey.of("Sale", id))
+                .set("Date", Value.of(LocalDateTime.of(2026, 11, 25, 10, 0)))
+                .set("Branch", branch)
+                .set("Total", Value.of(new BigDecimal(total)))
+                .addRow("Lines", Row.of("Goods", Value.ref(ObjectKey.of("Goods", goods)), "Qty", Value.of(qty)))
+                .build();
+    }
+
+    private static String describe(Optional<DataObject> object) {
+        if (object.isEmpty()) {
+            return "-";
+        }
+        DataObject o = object.get();
+        Value price = o.get("Price");
+        return o.key().id() + (price instanceof Value.Decimal d ? " @" + d.value().toPlainString() : "");
+    }
+}

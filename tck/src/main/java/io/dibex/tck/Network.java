@@ -1,0 +1,212 @@
+package io.dibex.tck;
+
+import io.dibex.ExchangePlan;
+import io.dibex.ExportResult;
+import io.dibex.ImportResult;
+import io.dibex.Node;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.spi.Storage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A whole network of nodes in one process, for scenario tests: one node per plan node, each on
+ * its own store, all sharing one transport and one clock. Messages cross as bytes through the
+ * configured codec and transport; nodes never share Java objects.
+ *
+ * <p>Each node's store is wrapped twice: a {@link HookedStorage} to slip host writes between the
+ * engine's transactions, and a {@link FailingStorage} to count store calls and fail at the n-th.
+ * A node can be rebuilt on its store (a crash and restart) or restored from a backup.
+ */
+public final class Network {
+
+    private final ExchangePlan plan;
+    private final NetworkConfig config;
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T09:00:00Z"));
+    private final FlakyTransport transport;
+    private final Map<String, Storage> bases = new LinkedHashMap<>();
+    private final Map<String, HookedStorage> hooks = new LinkedHashMap<>();
+    private final Map<String, FailingStorage> failing = new LinkedHashMap<>();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+    /** Builds a node for every node of {@code plan}, on fresh stores of {@code config}. */
+    public Network(ExchangePlan plan, NetworkConfig config) {
+        this.plan = plan;
+        this.config = config;
+        this.transport = new FlakyTransport(config.newTransport(), 1);
+        for (String name : plan.nodes()) {
+            install(name, config.newStorage(name));
+        }
+    }
+
+    private void install(String name, Storage base) {
+        bases.put(name, base);
+        HookedStorage hooked = new HookedStorage(base);
+        hooks.put(name, hooked);
+        FailingStorage counted = new FailingStorage(hooked);
+        failing.put(name, counted);
+        nodes.put(name, Node.builder(plan, name).storage(counted).transport(transport).codec(config.codec())
+                .clock(clock).build());
+    }
+
+    /** The plan. */
+    public ExchangePlan plan() {
+        return plan;
+    }
+
+    /** The shared clock. */
+    public TestClock clock() {
+        return clock;
+    }
+
+    /** The shared transport, with its fault controls. */
+    public FlakyTransport transport() {
+        return transport;
+    }
+
+    /** The node of this name. */
+    public Node node(String name) {
+        Node node = nodes.get(name);
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + name + " in " + plan);
+        }
+        return node;
+    }
+
+    /** The counting, failing wrapper around a node's store. */
+    public FailingStorage failing(String name) {
+        node(name);
+        return failing.get(name);
+    }
+
+    /** The hook wrapper around a node's store. */
+    public HookedStorage hooks(String name) {
+        node(name);
+        return hooks.get(name);
+    }
+
+    /** Writes an object at a node in a host transaction. */
+    public void put(String node, DataObject object) {
+        node(node).inTransaction(tx -> {
+            tx.put(object);
+            return null;
+        });
+    }
+
+    /** Deletes an object at a node in a host transaction. */
+    public boolean delete(String node, ObjectKey key) {
+        return node(node).inTransaction(tx -> tx.delete(key));
+    }
+
+    /** The object as a node holds it. */
+    public Optional<DataObject> get(String node, ObjectKey key) {
+        return node(node).inTransaction(tx -> tx.get(key));
+    }
+
+    /** Exports from {@code from} to {@code to}, if anything is due. */
+    public Optional<ExportResult> export(String from, String to) {
+        return node(from).exportTo(to);
+    }
+
+    /** Imports at {@code to} whatever the transport holds for it. */
+    public List<ImportResult> deliver(String to) {
+        return node(to).importAll();
+    }
+
+    /** Exports from {@code from} to {@code to} and imports at {@code to}. */
+    public Optional<ExportResult> exchange(String from, String to) {
+        Optional<ExportResult> sent = export(from, to);
+        deliver(to);
+        return sent;
+    }
+
+    /**
+     * One round: every node exports to each neighbour, then every node imports what it holds.
+     *
+     * @return the number of messages exported
+     */
+    public int round() {
+        int sent = 0;
+        for (Node node : nodes.values()) {
+            sent += node.exportAll().size();
+        }
+        for (Node node : nodes.values()) {
+            node.importAll();
+        }
+        return sent;
+    }
+
+    /**
+     * Runs rounds until one exports nothing and no registration is left anywhere.
+     *
+     * @return the number of rounds run
+     * @throws AssertionError if that does not happen within {@code maxRounds}
+     */
+    public int settle(int maxRounds) {
+        transport.releaseHeld();
+        for (int i = 1; i <= maxRounds; i++) {
+            int sent = round();
+            if (sent == 0 && totalRegistrations() == 0) {
+                return i;
+            }
+        }
+        throw new AssertionError("network did not settle in " + maxRounds + " rounds; registrations left: "
+                + totalRegistrations());
+    }
+
+    /** The number of registration rows at every node together. */
+    public long totalRegistrations() {
+        long total = 0;
+        for (String name : nodes.keySet()) {
+            for (String peer : plan.neighboursOf(name)) {
+                total += node(name).pendingRegistrations(peer);
+            }
+        }
+        return total;
+    }
+
+    /** Everything a node holds but its journal, read without counting store calls. */
+    public NodeState state(String name) {
+        node(name);
+        return NodeState.read(plan, name, bases.get(name));
+    }
+
+    /** Rebuilds a node on its own store, as after a crash and restart. */
+    public Node rebuild(String name) {
+        install(name, bases.get(name));
+        return node(name);
+    }
+
+    /** A copy of a node's committed store, as a backup taken now. */
+    public Storage backup(String name) {
+        node(name);
+        return config.copy(bases.get(name));
+    }
+
+    /** Replaces a node's store by a copy of {@code backup} and rebuilds the node on it. */
+    public Node restore(String name, Storage backup) {
+        install(name, config.copy(backup));
+        return node(name);
+    }
+
+    /** Checks at every node that no transaction or stream was left open. */
+    public void checkClosed() {
+        bases.forEach((name, storage) -> {
+            try {
+                config.checkClosed(storage);
+            } catch (AssertionError e) {
+                throw new AssertionError("node " + name + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The names of every node. */
+    public List<String> names() {
+        return new ArrayList<>(nodes.keySet());
+    }
+}
