@@ -7,5 +7,5 @@ module io.dibex.core {
     exports io.dibex.model;
     exports io.dibex.spi;
     exports io.dibex.codec;
-    // exports io.dibex.memory; (added with the in-memory store)
+    exports io.dibex.memory;
 }

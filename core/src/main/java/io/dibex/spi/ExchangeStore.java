@@ -51,6 +51,18 @@ public interface ExchangeStore {
      */
     void register(String peer, ObjectKey key, Digest digest);
 
+    /**
+     * Marks the row of (peer, key) rejected (R6 quarantine: the peer listed the key as rejected
+     * and acknowledged the message that carried it). A rejected row stays registered but is
+     * neither numbered nor carried ({@link #numberUnsent}, {@link #numbered}), and
+     * {@link #acknowledge} keeps it, until {@link #register} clears the flag because the object
+     * changed again or an operator released it. Its other fields are kept. Does nothing if there
+     * is no row.
+     *
+     * @return whether a row existed
+     */
+    boolean reject(String peer, ObjectKey key);
+
     /** Deletes the row of (peer, key); returns whether one existed. */
     boolean unregister(String peer, ObjectKey key);
 

@@ -1,0 +1,581 @@
+package io.dibex.memory;
+
+import io.dibex.StorageException;
+import io.dibex.model.DataObject;
+import io.dibex.model.Digest;
+import io.dibex.model.ObjectKey;
+import io.dibex.spi.ExchangeStore;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.ObjectStore;
+import io.dibex.spi.PeerState;
+import io.dibex.spi.Registration;
+import io.dibex.spi.Storage;
+import io.dibex.spi.StoreTransaction;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The reference {@link Storage}: both stores in memory, serializable by mutual exclusion.
+ *
+ * <p>{@link #begin()} takes the storage's one lock, and the transaction holds it until it is
+ * committed or closed, so transactions run one at a time and every other {@code begin()} waits
+ * (fairly, in arrival order). Writes apply in place and are recorded in an undo log; closing a
+ * transaction that was not committed replays the log backwards, which undoes everything it did.
+ * The lock is not reentrant: a thread that already holds an open transaction and calls
+ * {@code begin()} again gets an {@link IllegalStateException}, since waiting would deadlock.
+ * After commit or close, the transaction, its stores and its streams refuse every use with an
+ * {@link IllegalStateException}.
+ *
+ * <p>Registrations are kept per peer with indexes by {@code firstSentNo} and by
+ * {@code lastSentNo}, so that {@link ExchangeStore#acknowledge} visits only the rows those
+ * indexes select (R4), and an index of unsent rows, so that {@link ExchangeStore#numberUnsent}
+ * visits only the rows it numbers. Streams are lazy cursors in key order over the live maps: they
+ * read the transaction's current state, which the SPI lets them do because the engine does not
+ * write the rows a stream reads while it is open.
+ *
+ * <p>For tests: {@link #copy()} takes a backup of the committed state, and
+ * {@link #openTransactions()} and {@link #openStreams()} find leaks.
+ */
+public final class InMemoryStorage implements Storage {
+
+    private final Semaphore lock = new Semaphore(1, true);
+    /** The thread that began the open transaction, to refuse a second begin() on it. */
+    private volatile Thread owner;
+    private final AtomicInteger openTransactions = new AtomicInteger();
+    private final AtomicInteger openStreams = new AtomicInteger();
+
+    // The state, guarded by the lock. An open transaction's writes are in it, undone on rollback.
+    private final Map<String, PeerState> peers = new HashMap<>();
+    private final Map<String, TreeMap<Long, UUID>> sentIds = new HashMap<>();
+    private final Map<String, RegistrationTable> registrations = new HashMap<>();
+    private final TreeMap<ObjectKey, Instant> tombstones = new TreeMap<>();
+    private final List<JournalEntry> journal = new ArrayList<>();
+    private final TreeMap<ObjectKey, DataObject> objects = new TreeMap<>();
+
+    /** An empty storage. */
+    public InMemoryStorage() {
+    }
+
+    /**
+     * Begins a transaction, waiting until no other transaction is open.
+     *
+     * @throws IllegalStateException when the calling thread already holds an open transaction of
+     *     this storage (waiting for itself would deadlock)
+     * @throws StorageException when the thread is interrupted while waiting; its interrupt flag is
+     *     set again
+     */
+    @Override
+    public StoreTransaction begin() {
+        acquire("begin a transaction");
+        openTransactions.incrementAndGet();
+        return new Tx();
+    }
+
+    /**
+     * An independent storage holding this one's committed state: a backup, from which a test
+     * restores a node by building a new node on the copy. Waits for an open transaction to end,
+     * so it never sees uncommitted writes.
+     *
+     * @throws IllegalStateException when the calling thread holds an open transaction of this
+     *     storage
+     * @throws StorageException when the thread is interrupted while waiting
+     */
+    public InMemoryStorage copy() {
+        acquire("copy the storage");
+        try {
+            InMemoryStorage copy = new InMemoryStorage();
+            copy.peers.putAll(peers);
+            sentIds.forEach((peer, ids) -> copy.sentIds.put(peer, new TreeMap<>(ids)));
+            registrations.forEach((peer, table) -> copy.registrations.put(peer, table.copy()));
+            copy.tombstones.putAll(tombstones);
+            copy.journal.addAll(journal);
+            copy.objects.putAll(objects);
+            return copy;
+        } finally {
+            release();
+        }
+    }
+
+    /** The number of transactions begun and not yet committed or closed: 0 or 1. */
+    public int openTransactions() {
+        return openTransactions.get();
+    }
+
+    /** The number of streams opened by {@code numbered}, {@code journal} or {@code list} and not yet closed. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryStorage[openTransactions=" + openTransactions.get() + ", openStreams="
+                + openStreams.get() + "]";
+    }
+
+    private void acquire(String what) {
+        if (owner == Thread.currentThread()) {
+            throw new IllegalStateException("cannot " + what + ": thread " + Thread.currentThread().getName()
+                    + " already holds an open transaction of this InMemoryStorage, which would deadlock;"
+                    + " commit or close it first");
+        }
+        try {
+            lock.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting to " + what + " of an InMemoryStorage", e);
+        }
+        owner = Thread.currentThread();
+    }
+
+    private void release() {
+        owner = null;
+        lock.release();
+    }
+
+    private static <K, V> void restore(Map<K, V> map, K key, V old) {
+        if (old == null) {
+            map.remove(key);
+        } else {
+            map.put(key, old);
+        }
+    }
+
+    private static long requirePositive(long no, String what) {
+        if (no <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, got " + no);
+        }
+        return no;
+    }
+
+    /** One transaction: holds the lock from construction until commit or close. */
+    private final class Tx implements StoreTransaction {
+        /** Undo actions, newest first. */
+        private final Deque<Runnable> undo = new ArrayDeque<>();
+        private final Exchange exchange = new Exchange();
+        private final Data data = new Data();
+        private volatile boolean ended;
+        private volatile boolean committed;
+
+        @Override
+        public ExchangeStore exchange() {
+            check();
+            return exchange;
+        }
+
+        @Override
+        public ObjectStore objects() {
+            check();
+            return data;
+        }
+
+        @Override
+        public void commit() {
+            check();
+            undo.clear();
+            committed = true;
+            end();
+        }
+
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            while (!undo.isEmpty()) {
+                undo.pop().run();
+            }
+            end();
+        }
+
+        private void end() {
+            ended = true;
+            openTransactions.decrementAndGet();
+            release();
+        }
+
+        void check() {
+            if (ended) {
+                throw new IllegalStateException("this transaction of an InMemoryStorage was already "
+                        + (committed ? "committed" : "closed") + "; begin a new one");
+            }
+        }
+
+        /** A stream whose elements {@code cursor} yields until it returns null; counted while open. */
+        <T> Stream<T> stream(Cursor<T> cursor) {
+            openStreams.incrementAndGet();
+            Spliterator<T> spliterator = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
+                    Spliterator.ORDERED | Spliterator.NONNULL) {
+                private boolean done;
+
+                @Override
+                public boolean tryAdvance(Consumer<? super T> action) {
+                    check();
+                    T next = done ? null : cursor.next();
+                    if (next == null) {
+                        done = true;
+                        return false;
+                    }
+                    action.accept(next);
+                    return true;
+                }
+            };
+            return StreamSupport.stream(spliterator, false).onClose(openStreams::decrementAndGet);
+        }
+
+        private void setRow(RegistrationTable table, ObjectKey key, Registration row) {
+            Registration old = table.set(key, row);
+            undo.push(() -> table.set(key, old));
+        }
+
+        private RegistrationTable table(String peer) {
+            return registrations.computeIfAbsent(Objects.requireNonNull(peer, "peer"), p -> new RegistrationTable());
+        }
+
+        private Registration row(String peer, ObjectKey key) {
+            RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+            return table == null ? null : table.get(Objects.requireNonNull(key, "key"));
+        }
+
+        /** The exchange store of this transaction. */
+        private final class Exchange implements ExchangeStore {
+
+            @Override
+            public PeerState peer(String peer) {
+                check();
+                PeerState state = peers.get(Objects.requireNonNull(peer, "peer"));
+                return state != null ? state : PeerState.initial(peer);
+            }
+
+            @Override
+            public void putPeer(PeerState state) {
+                check();
+                PeerState old = peers.put(state.peer(), state);
+                undo.push(() -> restore(peers, state.peer(), old));
+            }
+
+            @Override
+            public void putSentMessage(String peer, long no, UUID id) {
+                check();
+                requirePositive(no, "message number");
+                Objects.requireNonNull(id, "id");
+                TreeMap<Long, UUID> ids = sentIds.computeIfAbsent(Objects.requireNonNull(peer, "peer"),
+                        p -> new TreeMap<>());
+                UUID old = ids.put(no, id);
+                undo.push(() -> restore(ids, no, old));
+            }
+
+            @Override
+            public Optional<UUID> sentMessageId(String peer, long no) {
+                check();
+                TreeMap<Long, UUID> ids = sentIds.get(Objects.requireNonNull(peer, "peer"));
+                return Optional.ofNullable(ids == null ? null : ids.get(no));
+            }
+
+            @Override
+            public void pruneSentMessages(String peer, long no) {
+                check();
+                TreeMap<Long, UUID> ids = sentIds.get(Objects.requireNonNull(peer, "peer"));
+                if (ids == null) {
+                    return;
+                }
+                SortedMap<Long, UUID> below = ids.headMap(no);
+                if (!below.isEmpty()) {
+                    TreeMap<Long, UUID> removed = new TreeMap<>(below);
+                    below.clear();
+                    undo.push(() -> ids.putAll(removed));
+                }
+            }
+
+            @Override
+            public void register(String peer, ObjectKey key, Digest digest) {
+                check();
+                Objects.requireNonNull(digest, "digest");
+                RegistrationTable table = table(peer);
+                Registration old = table.get(Objects.requireNonNull(key, "key"));
+                // R2: one row per (peer, key); a new state must go out again, what was last sent stays known.
+                setRow(table, key, old == null
+                        ? new Registration(peer, key, digest, 0, 0, null, false)
+                        : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false));
+            }
+
+            @Override
+            public boolean reject(String peer, ObjectKey key) {
+                check();
+                Registration old = row(peer, key);
+                if (old == null) {
+                    return false;
+                }
+                if (!old.rejected()) {
+                    setRow(table(peer), key, new Registration(peer, key, old.digest(), old.firstSentNo(),
+                            old.lastSentNo(), old.lastSentDigest(), true));
+                }
+                return true;
+            }
+
+            @Override
+            public boolean unregister(String peer, ObjectKey key) {
+                check();
+                if (row(peer, key) == null) {
+                    return false;
+                }
+                setRow(table(peer), key, null);
+                return true;
+            }
+
+            @Override
+            public Optional<Registration> registration(String peer, ObjectKey key) {
+                check();
+                return Optional.ofNullable(row(peer, key));
+            }
+
+            @Override
+            public long countRegistrations(String peer) {
+                check();
+                RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+                return table == null ? 0 : table.size();
+            }
+
+            @Override
+            public long countSendable(String peer) {
+                check();
+                RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+                return table == null ? 0 : table.sendable();
+            }
+
+            @Override
+            public long numberUnsent(String peer, long messageNo, long cap) {
+                check();
+                requirePositive(messageNo, "message number");
+                if (cap < 0) {
+                    throw new IllegalArgumentException("cap must not be negative, got " + cap);
+                }
+                RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+                long numbered = 0;
+                // Each row numbered leaves the unsent index, so the next first unsent key is the next in order.
+                for (ObjectKey key; table != null && numbered < cap && (key = table.firstUnsent()) != null; numbered++) {
+                    Registration r = table.get(key);
+                    setRow(table, key, new Registration(peer, key, r.digest(), messageNo, r.lastSentNo(),
+                            r.lastSentDigest(), false));
+                }
+                return numbered;
+            }
+
+            @Override
+            public Stream<Registration> numbered(String peer) {
+                check();
+                Objects.requireNonNull(peer, "peer");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public Registration next() {
+                        RegistrationTable table = registrations.get(peer);
+                        ObjectKey key = table == null ? null : table.nextNumbered(last);
+                        if (key == null) {
+                            return null;
+                        }
+                        last = key;
+                        return table.get(key);
+                    }
+                });
+            }
+
+            @Override
+            public void recordSent(String peer, ObjectKey key, long messageNo, Digest digest) {
+                check();
+                requirePositive(messageNo, "message number");
+                Objects.requireNonNull(digest, "digest");
+                Registration r = row(peer, key);
+                if (r != null) {
+                    setRow(table(peer), key, new Registration(peer, key, r.digest(), r.firstSentNo(), messageNo,
+                            digest, r.rejected()));
+                }
+            }
+
+            @Override
+            public void unnumber(String peer, long messageNo) {
+                check();
+                RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+                if (table == null || messageNo <= 0) {
+                    return;
+                }
+                for (ObjectKey key : table.withFirstSentNo(messageNo)) {
+                    Registration r = table.get(key);
+                    setRow(table, key, new Registration(peer, key, r.digest(), 0, r.lastSentNo(), r.lastSentDigest(),
+                            r.rejected()));
+                }
+            }
+
+            @Override
+            public long acknowledge(String peer, long k) {
+                check();
+                RegistrationTable table = registrations.get(Objects.requireNonNull(peer, "peer"));
+                if (table == null || k <= 0) {
+                    return 0;
+                }
+                long deleted = 0;
+                for (ObjectKey key : table.withFirstSentNoUpTo(k)) {
+                    Registration r = table.get(key);
+                    if (!r.rejected()) {
+                        setRow(table, key, null);
+                        deleted++;
+                    }
+                }
+                // R4: the peer holds the state registered now, so keeping the row would only cause a false conflict.
+                for (ObjectKey key : table.withLastSentNoUpTo(k)) {
+                    Registration r = table.get(key);
+                    if (r != null && !r.rejected() && r.digest().equals(r.lastSentDigest())) {
+                        setRow(table, key, null);
+                        deleted++;
+                    }
+                }
+                return deleted;
+            }
+
+            @Override
+            public void putTombstone(ObjectKey key, Instant at) {
+                check();
+                Objects.requireNonNull(at, "at");
+                Instant old = tombstones.put(Objects.requireNonNull(key, "key"), at);
+                undo.push(() -> restore(tombstones, key, old));
+            }
+
+            @Override
+            public Optional<Instant> tombstone(ObjectKey key) {
+                check();
+                return Optional.ofNullable(tombstones.get(Objects.requireNonNull(key, "key")));
+            }
+
+            @Override
+            public boolean removeTombstone(ObjectKey key) {
+                check();
+                Instant old = tombstones.remove(Objects.requireNonNull(key, "key"));
+                if (old == null) {
+                    return false;
+                }
+                undo.push(() -> tombstones.put(key, old));
+                return true;
+            }
+
+            @Override
+            public void appendJournal(JournalEntry entry) {
+                check();
+                journal.add(Objects.requireNonNull(entry, "entry"));
+                // Undo runs newest first, so this entry is the last one when it is undone.
+                undo.push(() -> journal.remove(journal.size() - 1));
+            }
+
+            @Override
+            public Stream<JournalEntry> journal() {
+                check();
+                return stream(new Cursor<>() {
+                    private int next;
+
+                    @Override
+                    public JournalEntry next() {
+                        return next < journal.size() ? journal.get(next++) : null;
+                    }
+                });
+            }
+
+            @Override
+            public long pruneJournal(Instant before) {
+                check();
+                Objects.requireNonNull(before, "before");
+                List<Integer> positions = new ArrayList<>();
+                List<JournalEntry> removed = new ArrayList<>();
+                int kept = 0;
+                for (int i = 0; i < journal.size(); i++) {
+                    JournalEntry e = journal.get(i);
+                    if (e.at().isBefore(before)) {
+                        positions.add(i);
+                        removed.add(e);
+                    } else {
+                        journal.set(kept++, e);
+                    }
+                }
+                journal.subList(kept, journal.size()).clear();
+                if (!removed.isEmpty()) {
+                    // Reinserting at the original positions in ascending order restores the exact list.
+                    undo.push(() -> {
+                        for (int i = 0; i < removed.size(); i++) {
+                            journal.add(positions.get(i), removed.get(i));
+                        }
+                    });
+                }
+                return removed.size();
+            }
+        }
+
+        /** The object store of this transaction. */
+        private final class Data implements ObjectStore {
+
+            @Override
+            public Optional<DataObject> get(ObjectKey key) {
+                check();
+                return Optional.ofNullable(objects.get(Objects.requireNonNull(key, "key")));
+            }
+
+            @Override
+            public void put(DataObject object) {
+                check();
+                ObjectKey key = object.key();
+                DataObject old = objects.put(key, object);
+                undo.push(() -> restore(objects, key, old));
+            }
+
+            @Override
+            public boolean delete(ObjectKey key) {
+                check();
+                DataObject old = objects.remove(Objects.requireNonNull(key, "key"));
+                if (old == null) {
+                    return false;
+                }
+                undo.push(() -> objects.put(key, old));
+                return true;
+            }
+
+            @Override
+            public Stream<DataObject> list(String kind) {
+                check();
+                // " " is the least id an ObjectKey can have: ids are non-empty and hold no control characters.
+                ObjectKey least = new ObjectKey(kind, " ");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public DataObject next() {
+                        ObjectKey key = last == null ? objects.ceilingKey(least) : objects.higherKey(last);
+                        if (key == null || !key.kind().equals(kind)) {
+                            return null;
+                        }
+                        last = key;
+                        return objects.get(key);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Yields the elements of a lazy stream, then null. */
+    private interface Cursor<T> {
+        T next();
+    }
+}

@@ -1,0 +1,987 @@
+package io.dibex.tck;
+
+import static io.dibex.tck.Fixtures.digest;
+import static io.dibex.tck.Fixtures.drain;
+import static io.dibex.tck.Fixtures.item;
+import static io.dibex.tck.Fixtures.key;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dibex.StorageException;
+import io.dibex.model.DataObject;
+import io.dibex.spi.ExchangeStore;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.ObjectStore;
+import io.dibex.spi.PeerState;
+import io.dibex.spi.Registration;
+import io.dibex.spi.Storage;
+import io.dibex.spi.StoreTransaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract of {@link ExchangeStore} and of the transactions of a {@link Storage}, as their
+ * javadoc states it: peer counters and message ids (R1, R4), registrations (R2), numbering and
+ * export (R3), acknowledgment (R4), rejected rows (R6), tombstones (R13), the journal (R15),
+ * commit, rollback of both stores together, use after the end of a transaction, isolation between
+ * threads and the absence of lost updates.
+ *
+ * <p>To check an implementation, extend this class in a test and implement {@link #newStorage()}.
+ * Every test uses a new storage. Every transaction and stream a test opens is closed, so a
+ * subclass may check for leaks in an {@code @AfterEach} method of its own (it runs before
+ * {@link #disposeStorage}). The tests never hold two transactions on one thread at once.
+ */
+public abstract class ExchangeStoreContract {
+
+    private static final String P = "Branch1";
+    private static final String Q = "Branch2";
+
+    private Storage storage;
+
+    /**
+     * A new, empty storage for one test.
+     *
+     * @return the storage under test
+     */
+    protected abstract Storage newStorage();
+
+    /**
+     * Releases a storage made by {@link #newStorage()} after its test (drop tables, close a pool).
+     * Does nothing by default.
+     *
+     * @param storage the storage the test used
+     */
+    protected void dispose(Storage storage) {
+    }
+
+    /**
+     * The storage of the running test.
+     *
+     * @return the storage made by {@link #newStorage()} for this test
+     */
+    protected final Storage storage() {
+        return storage;
+    }
+
+    @BeforeEach
+    final void createStorage() {
+        storage = newStorage();
+    }
+
+    @AfterEach
+    final void disposeStorage() {
+        dispose(storage);
+    }
+
+    // ---- peers and message ids (R1, R4, R5)
+
+    /** A peer nothing was stored for has the initial state. */
+    @Test
+    void peerStateIsInitialWhenNoneWasStored() {
+        assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(PeerState.initial(P));
+    }
+
+    /** Every field of a peer state round-trips; a later put replaces it; peers are independent. */
+    @Test
+    void peerStateRoundTripsEveryFieldAndIsReplacedByALaterPut() {
+        PeerState full = new PeerState(P, Long.MAX_VALUE, 7, 12, UUID.randomUUID(), true, 3, 4, 1_700_000_000_123L);
+        write(x -> x.putPeer(full));
+        assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(full);
+        assertThat(read((ExchangeStore x) -> x.peer(Q))).isEqualTo(PeerState.initial(Q));
+
+        PeerState next = PeerState.initial(P).withLastAllocatedNo(8);
+        write(x -> x.putPeer(next));
+        assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(next);
+    }
+
+    /** Message ids are kept per (peer, number) and pruned below a number (R4's bounded storage). */
+    @Test
+    void sentMessageIdsArePutReadAndPrunedBelowANumber() {
+        List<UUID> ids = IntStream.rangeClosed(0, 5).mapToObj(i -> UUID.randomUUID()).collect(Collectors.toList());
+        UUID other = UUID.randomUUID();
+        write(x -> {
+            for (int no = 1; no <= 5; no++) {
+                x.putSentMessage(P, no, ids.get(no));
+            }
+            x.putSentMessage(Q, 1, other);
+        });
+        assertThat(read((ExchangeStore x) -> x.sentMessageId(P, 3))).contains(ids.get(3));
+        assertThat(read((ExchangeStore x) -> x.sentMessageId(P, 6))).isEmpty();
+
+        write(x -> x.pruneSentMessages(P, 3));
+        assertThat(read((ExchangeStore x) -> List.of(x.sentMessageId(P, 1), x.sentMessageId(P, 2), x.sentMessageId(P, 3),
+                x.sentMessageId(P, 5))))
+                .containsExactly(Optional.empty(), Optional.empty(), Optional.of(ids.get(3)), Optional.of(ids.get(5)));
+        assertThat(read((ExchangeStore x) -> x.sentMessageId(Q, 1))).as("another peer's ids").contains(other);
+    }
+
+    // ---- registrations (R2)
+
+    /** A first registration creates one unsent row with the digest and nothing sent. */
+    @Test
+    void registerCreatesAnUnsentRow() {
+        write(x -> x.register(P, key("a"), digest(1)));
+        assertThat(row(P, "a"))
+                .contains(new Registration(P, key("a"), digest(1), 0, 0, null, false));
+        assertThat(read((ExchangeStore x) -> x.countRegistrations(P))).isEqualTo(1);
+    }
+
+    /**
+     * Registering again keeps one row: the digest is updated, firstSentNo and rejected are
+     * cleared, the last sent number and digest are kept (R2).
+     */
+    @Test
+    void registerAgainUpdatesTheDigestClearsFirstSentNoAndRejectedAndKeepsLastSent() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.numberUnsent(P, 4, Long.MAX_VALUE);
+            x.recordSent(P, key("a"), 4, digest(1));
+            x.reject(P, key("a"));
+        });
+        assertThat(row(P, "a"))
+                .contains(new Registration(P, key("a"), digest(1), 4, 4, digest(1), true));
+
+        write(x -> x.register(P, key("a"), digest(2)));
+        assertThat(row(P, "a"))
+                .contains(new Registration(P, key("a"), digest(2), 0, 4, digest(1), false));
+        assertThat(read((ExchangeStore x) -> x.countRegistrations(P))).isEqualTo(1);
+    }
+
+    /** Rows are keyed by (peer, key): the same object registered for two peers makes two independent rows. */
+    @Test
+    void registrationsAreKeyedByPeerAndKey() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(Q, key("a"), digest(2));
+            x.numberUnsent(P, 1, Long.MAX_VALUE);
+        });
+        assertThat(read((ExchangeStore x) -> x.registration(P, key("a")).map(Registration::firstSentNo))).contains(1L);
+        assertThat(row(Q, "a"))
+                .contains(new Registration(Q, key("a"), digest(2), 0, 0, null, false));
+        assertThat(row(P, "b")).isEmpty();
+    }
+
+    /** Unregister deletes the row and says whether there was one. */
+    @Test
+    void unregisterDeletesTheRowAndSaysWhetherOneExisted() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(Q, key("a"), digest(1));
+        });
+        assertThat(found(x -> x.unregister(P, key("a")))).isTrue();
+        assertThat(found(x -> x.unregister(P, key("a")))).isFalse();
+        assertThat(row(P, "a")).isEmpty();
+        assertThat(row(Q, "a")).isPresent();
+    }
+
+    /** Reject marks a row and keeps its other fields; for a missing row it does nothing and says so (R6). */
+    @Test
+    void rejectMarksTheRowAndKeepsItsOtherFields() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.numberUnsent(P, 2, Long.MAX_VALUE);
+            x.recordSent(P, key("a"), 2, digest(1));
+        });
+        assertThat(found(x -> x.reject(P, key("a")))).isTrue();
+        assertThat(row(P, "a"))
+                .contains(new Registration(P, key("a"), digest(1), 2, 2, digest(1), true));
+        assertThat(found(x -> x.reject(P, key("b")))).isFalse();
+        assertThat(row(P, "b")).isEmpty();
+    }
+
+    /** countRegistrations counts every row of the peer; countSendable leaves rejected rows out. */
+    @Test
+    void countRegistrationsCountsEveryRowAndCountSendableLeavesRejectedOnesOut() {
+        write(x -> {
+            for (String id : List.of("a", "b", "c", "d")) {
+                x.register(P, key(id), digest(1));
+            }
+            x.numberUnsent(P, 1, 2);
+            x.reject(P, key("a"));
+            x.reject(P, key("d"));
+            x.register(Q, key("a"), digest(1));
+        });
+        assertThat(read((ExchangeStore x) -> List.of(x.countRegistrations(P), x.countSendable(P), x.countRegistrations(Q),
+                x.countSendable(Q), x.countRegistrations("Nobody"), x.countSendable("Nobody"))))
+                .containsExactly(4L, 2L, 1L, 1L, 0L, 0L);
+    }
+
+    // ---- numbering and export (R3)
+
+    /** numberUnsent with a cap numbers exactly the first cap unsent rows in key order, then the rest. */
+    @Test
+    void numberUnsentNumbersTheFirstCapUnsentRowsInKeyOrder() {
+        List<String> ids = List.of("k07", "k02", "k09", "k01", "k05", "k10", "k03", "k08", "k04", "k06");
+        write(x -> ids.forEach(id -> x.register(P, key(id), digest(1))));
+
+        assertThat(count(x -> x.numberUnsent(P, 7, 3))).isEqualTo(3);
+        assertThat(firstSentNos(P, ids)).containsExactly(
+                "k01=7", "k02=7", "k03=7", "k04=0", "k05=0", "k06=0", "k07=0", "k08=0", "k09=0", "k10=0");
+
+        assertThat(count(x -> x.numberUnsent(P, 8, 100))).isEqualTo(7);
+        assertThat(firstSentNos(P, ids)).containsExactly(
+                "k01=7", "k02=7", "k03=7", "k04=8", "k05=8", "k06=8", "k07=8", "k08=8", "k09=8", "k10=8");
+        assertThat(count(x -> x.numberUnsent(P, 9, 100))).isZero();
+    }
+
+    /** numberUnsent leaves rows that are already numbered and rejected rows alone, and other peers' rows. */
+    @Test
+    void numberUnsentSkipsNumberedAndRejectedRows() {
+        List<String> ids = List.of("a", "b", "c", "d", "e");
+        write(x -> {
+            ids.forEach(id -> x.register(P, key(id), digest(1)));
+            x.register(Q, key("a"), digest(1));
+            x.numberUnsent(P, 1, 1);
+            x.reject(P, key("b"));
+            x.reject(P, key("d"));
+        });
+        assertThat(count(x -> x.numberUnsent(P, 2, 2))).isEqualTo(2);
+        assertThat(firstSentNos(P, ids)).containsExactly("a=1", "b=0", "c=2", "d=0", "e=2");
+        assertThat(count(x -> x.numberUnsent(P, 3, Long.MAX_VALUE))).isZero();
+        assertThat(read((ExchangeStore x) -> x.registration(Q, key("a")).map(Registration::firstSentNo))).contains(0L);
+    }
+
+    /** A cap of zero numbers nothing. */
+    @Test
+    void numberUnsentWithACapOfZeroNumbersNothing() {
+        write(x -> x.register(P, key("a"), digest(1)));
+        assertThat(count(x -> x.numberUnsent(P, 1, 0))).isZero();
+        assertThat(firstSentNos(P, List.of("a"))).containsExactly("a=0");
+    }
+
+    /** numbered() streams the numbered, not rejected rows of the peer, in key order, with all their fields. */
+    @Test
+    void numberedStreamsOnlyNumberedRowsThatAreNotRejectedInKeyOrder() {
+        write(x -> {
+            for (String id : List.of("e", "c", "a", "d", "b", "f")) {
+                x.register(P, key(id), digest(1));
+            }
+            x.numberUnsent(P, 1, 2); // a, b
+            x.numberUnsent(P, 2, 3); // c, d, e
+            x.recordSent(P, key("d"), 2, digest(5));
+            x.reject(P, key("c"));
+            x.register(Q, key("z"), digest(1));
+            x.numberUnsent(Q, 1, 10);
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.numbered(P)))).containsExactly(
+                new Registration(P, key("a"), digest(1), 1, 0, null, false),
+                new Registration(P, key("b"), digest(1), 1, 0, null, false),
+                new Registration(P, key("d"), digest(1), 2, 2, digest(5), false),
+                new Registration(P, key("e"), digest(1), 2, 0, null, false));
+        assertThat(read((ExchangeStore x) -> drain(x.numbered("Nobody")))).isEmpty();
+    }
+
+    /** recordSent sets the last sent number and digest and leaves firstSentNo as it is. */
+    @Test
+    void recordSentSetsLastSentAndLeavesFirstSentNo() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 3, 1);
+        });
+        write(x -> {
+            x.recordSent(P, key("a"), 5, digest(2));
+            x.recordSent(P, key("b"), 5, digest(1));
+        });
+        assertThat(read((ExchangeStore x) -> List.of(x.registration(P, key("a")), x.registration(P, key("b"))))).containsExactly(
+                Optional.of(new Registration(P, key("a"), digest(1), 3, 5, digest(2), false)),
+                Optional.of(new Registration(P, key("b"), digest(1), 0, 5, digest(1), false)));
+    }
+
+    /** recordSent for a row that no longer exists does nothing: it creates no row. */
+    @Test
+    void recordSentDoesNothingForAMissingRow() {
+        write(x -> x.recordSent(P, key("gone"), 1, digest(1)));
+        assertThat(row(P, "gone")).isEmpty();
+        assertThat(read((ExchangeStore x) -> x.countRegistrations(P))).isZero();
+    }
+
+    /** unnumber clears firstSentNo on exactly the rows numbered with that message, for that peer. */
+    @Test
+    void unnumberClearsFirstSentNoOnlyOnThatMessagesRows() {
+        List<String> ids = List.of("a", "b", "c", "d");
+        write(x -> {
+            ids.forEach(id -> x.register(P, key(id), digest(1)));
+            x.register(Q, key("a"), digest(1));
+            x.numberUnsent(P, 1, 2);
+            x.numberUnsent(P, 2, 2);
+            x.numberUnsent(Q, 2, 1);
+            x.recordSent(P, key("c"), 2, digest(1));
+        });
+        write(x -> x.unnumber(P, 2));
+        assertThat(firstSentNos(P, ids)).containsExactly("a=1", "b=1", "c=0", "d=0");
+        assertThat(row(P, "c"))
+                .contains(new Registration(P, key("c"), digest(1), 0, 2, digest(1), false));
+        assertThat(read((ExchangeStore x) -> x.registration(Q, key("a")).map(Registration::firstSentNo))).contains(2L);
+    }
+
+    // ---- acknowledgment (R4)
+
+    /** Acknowledging k deletes the rows whose firstSentNo is 1..k and returns how many. */
+    @Test
+    void acknowledgeDeletesRowsFirstSentUpToK() {
+        write(x -> {
+            for (String id : List.of("a", "b", "c", "d")) {
+                x.register(P, key(id), digest(1));
+            }
+            x.numberUnsent(P, 1, 1);
+            x.numberUnsent(P, 2, 1);
+            x.numberUnsent(P, 3, 2);
+        });
+        assertThat(count(x -> x.acknowledge(P, 2))).isEqualTo(2);
+        assertThat(firstSentNos(P, List.of("a", "b", "c", "d"))).containsExactly("a=-", "b=-", "c=3", "d=3");
+    }
+
+    /** Rows numbered after k and rows never numbered survive the acknowledgment of k. */
+    @Test
+    void acknowledgeKeepsRowsNumberedAfterKAndUnsentRows() {
+        write(x -> {
+            for (String id : List.of("a", "b", "c")) {
+                x.register(P, key(id), digest(1));
+            }
+            x.numberUnsent(P, 5, 1);
+            x.numberUnsent(P, 6, 1);
+        });
+        assertThat(count(x -> x.acknowledge(P, 5))).isEqualTo(1);
+        assertThat(firstSentNos(P, List.of("a", "b", "c"))).containsExactly("a=-", "b=6", "c=0");
+    }
+
+    /**
+     * A row whose last sent number is at most k and whose last sent digest equals its digest is
+     * deleted even when firstSentNo is empty or after k: the peer holds that very state (R4).
+     */
+    @Test
+    void acknowledgeDeletesRowsWhoseLastSentStateIsTheRegisteredState() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 1, 2);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.recordSent(P, key("b"), 1, digest(1));
+        });
+        write(x -> {
+            x.register(P, key("a"), digest(1)); // registered again with the same state: unsent, last sent in 1
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 2, 1); // b: firstSentNo 2 > k
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isEqualTo(2);
+        assertThat(read((ExchangeStore x) -> x.countRegistrations(P))).isZero();
+    }
+
+    /** A row whose state changed since it was last sent survives: the peer does not hold it yet. */
+    @Test
+    void acknowledgeKeepsRowsChangedSinceTheyWereLastSent() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 1, 2);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.recordSent(P, key("b"), 1, digest(1));
+        });
+        write(x -> {
+            x.register(P, key("a"), digest(2)); // changed after message 1
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 2, 2);
+            x.recordSent(P, key("b"), 2, digest(1)); // last sent in 2 > k
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isZero();
+        assertThat(read((ExchangeStore x) -> List.of(x.registration(P, key("a")), x.registration(P, key("b"))))).containsExactly(
+                Optional.of(new Registration(P, key("a"), digest(2), 2, 1, digest(1), false)),
+                Optional.of(new Registration(P, key("b"), digest(1), 2, 2, digest(1), false)));
+    }
+
+    /** Rejected rows survive every acknowledgment (R6). */
+    @Test
+    void acknowledgeKeepsRejectedRows() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 1, 2);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.recordSent(P, key("b"), 1, digest(1));
+            x.reject(P, key("a"));
+        });
+        assertThat(count(x -> x.acknowledge(P, 10))).isEqualTo(1);
+        assertThat(row(P, "a"))
+                .contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true));
+        assertThat(row(P, "b")).isEmpty();
+    }
+
+    /** Acknowledging 0 deletes nothing (R4: k = 0 acknowledges nothing). */
+    @Test
+    void acknowledgeOfZeroDeletesNothing() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(P, key("b"), digest(1));
+            x.numberUnsent(P, 1, 1);
+            x.recordSent(P, key("a"), 1, digest(1));
+        });
+        assertThat(count(x -> x.acknowledge(P, 0))).isZero();
+        assertThat(read((ExchangeStore x) -> x.countRegistrations(P))).isEqualTo(2);
+    }
+
+    /** An acknowledgment from one peer deletes none of another peer's rows. */
+    @Test
+    void acknowledgeTouchesOnlyThatPeer() {
+        write(x -> {
+            x.register(P, key("a"), digest(1));
+            x.register(Q, key("a"), digest(1));
+            x.numberUnsent(P, 1, 1);
+            x.numberUnsent(Q, 1, 1);
+            x.recordSent(Q, key("a"), 1, digest(1));
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isEqualTo(1);
+        assertThat(row(Q, "a")).isPresent();
+    }
+
+    // ---- tombstones (R13)
+
+    /** Tombstones are put, read, replaced and removed; remove says whether there was one. */
+    @Test
+    void tombstonesArePutReadReplacedAndRemoved() {
+        Instant first = Instant.parse("2024-01-01T00:00:00.123456789Z");
+        Instant second = Instant.parse("2024-06-01T00:00:00Z");
+        write(x -> x.putTombstone(key("a"), first));
+        assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).contains(first);
+        assertThat(read((ExchangeStore x) -> x.tombstone(key("b")))).isEmpty();
+        write(x -> x.putTombstone(key("a"), second));
+        assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).contains(second);
+        assertThat(found(x -> x.removeTombstone(key("a")))).isTrue();
+        assertThat(found(x -> x.removeTombstone(key("a")))).isFalse();
+        assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).isEmpty();
+    }
+
+    // ---- journal (R15)
+
+    /** The journal returns entries in the order appended, whatever their times. */
+    @Test
+    void journalKeepsTheOrderOfAppending() {
+        List<JournalEntry> entries = List.of(entry("2024-03-01T00:00:00Z", "third by time"),
+                entry("2024-01-01T00:00:00Z", "first by time"), entry("2024-02-01T00:00:00Z", "second by time"));
+        write(x -> x.appendJournal(entries.get(0)));
+        write(x -> {
+            x.appendJournal(entries.get(1));
+            x.appendJournal(entries.get(2));
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.journal()))).containsExactlyElementsOf(entries);
+    }
+
+    /** pruneJournal deletes the entries older than the instant, keeps the rest in order and says how many. */
+    @Test
+    void pruneJournalDeletesEntriesOlderThanTheInstant() {
+        JournalEntry a = entry("2024-03-01T00:00:00Z", "a");
+        JournalEntry b = entry("2024-01-01T00:00:00Z", "b");
+        JournalEntry c = entry("2024-02-01T00:00:00Z", "c");
+        JournalEntry d = entry("2024-01-15T00:00:00Z", "d");
+        write(x -> List.of(a, b, c, d).forEach(x::appendJournal));
+        assertThat(count(x -> x.pruneJournal(Instant.parse("2024-02-01T00:00:00Z")))).isEqualTo(2);
+        assertThat(read((ExchangeStore x) -> drain(x.journal()))).containsExactly(a, c);
+    }
+
+    // ---- transactions
+
+    /** A transaction reads its own uncommitted writes, streams included. */
+    @Test
+    void aTransactionReadsItsOwnWrites() {
+        JournalEntry e = entry("2024-01-01T00:00:00Z", "own");
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.putPeer(PeerState.initial(P).withLastAllocatedNo(3));
+            x.putSentMessage(P, 3, new UUID(0, 3));
+            x.register(P, key("b"), digest(1));
+            x.register(P, key("a"), digest(1));
+            x.numberUnsent(P, 3, 10);
+            x.putTombstone(key("t"), Instant.EPOCH);
+            x.appendJournal(e);
+            tx.objects().put(item("o", "own"));
+
+            assertThat(x.peer(P).lastAllocatedNo()).isEqualTo(3);
+            assertThat(x.sentMessageId(P, 3)).contains(new UUID(0, 3));
+            assertThat(drain(x.numbered(P))).extracting(Registration::key).containsExactly(key("a"), key("b"));
+            assertThat(x.countSendable(P)).isEqualTo(2);
+            assertThat(x.tombstone(key("t"))).contains(Instant.EPOCH);
+            assertThat(drain(x.journal())).containsExactly(e);
+            assertThat(tx.objects().get(key("o"))).contains(item("o", "own"));
+        }
+    }
+
+    /** A transaction begun after another committed sees all of its writes, in both stores. */
+    @Test
+    void commitMakesEveryWriteVisibleToALaterTransaction() {
+        State before = state();
+        try (StoreTransaction tx = storage.begin()) {
+            change(tx);
+            tx.commit();
+        }
+        State after = state();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(after.peer.lastAllocatedNo()).isEqualTo(9);
+        assertThat(after.objects).contains(item("new", "new"));
+    }
+
+    /** Closing without commit undoes every registration change: creations, updates, numbering, deletions. */
+    @Test
+    void rollbackUndoesRegistrations() {
+        seed();
+        List<Object> before = registrationsState();
+        try (StoreTransaction tx = storage.begin()) {
+            changeRegistrations(tx.exchange());
+            assertThat(registrationsState(tx.exchange())).isNotEqualTo(before);
+        }
+        assertThat(registrationsState()).isEqualTo(before);
+    }
+
+    /** Closing without commit undoes peer state and message id changes. */
+    @Test
+    void rollbackUndoesPeerStateAndSentMessageIds() {
+        seed();
+        State before = state();
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.putPeer(x.peer(P).withLastAllocatedNo(9).withAckOwed(true));
+            x.putPeer(PeerState.initial(Q).withLastLoaded(4, new UUID(4, 4)));
+            x.putSentMessage(P, 3, new UUID(3, 3));
+            x.putSentMessage(P, 2, new UUID(9, 9));
+            x.pruneSentMessages(P, 2);
+        }
+        State after = state();
+        assertThat(after.peer).isEqualTo(before.peer);
+        assertThat(after.peerQ).isEqualTo(before.peerQ);
+        assertThat(after.sentIds).isEqualTo(before.sentIds);
+    }
+
+    /** Closing without commit undoes tombstone changes. */
+    @Test
+    void rollbackUndoesTombstones() {
+        seed();
+        State before = state();
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.putTombstone(key("t2"), Instant.EPOCH);
+            x.putTombstone(key("t1"), Instant.EPOCH.plusSeconds(1));
+            x.removeTombstone(key("t3"));
+        }
+        assertThat(state().tombstones).isEqualTo(before.tombstones);
+    }
+
+    /** Closing without commit undoes journal appends and prunes. */
+    @Test
+    void rollbackUndoesTheJournal() {
+        seed();
+        State before = state();
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.pruneJournal(Instant.parse("2024-02-15T00:00:00Z"));
+            x.appendJournal(entry("2025-01-01T00:00:00Z", "rolled back"));
+            x.pruneJournal(Instant.parse("2024-01-15T00:00:00Z"));
+        }
+        assertThat(state().journal).isEqualTo(before.journal);
+    }
+
+    /** Closing without commit undoes everything in both stores together. */
+    @Test
+    void rollbackUndoesObjectsTogetherWithTheExchangeState() {
+        seed();
+        State before = state();
+        try (StoreTransaction tx = storage.begin()) {
+            change(tx);
+        }
+        assertThat(state()).isEqualTo(before);
+    }
+
+    /** Close after commit is a no-op that keeps the commit; close is idempotent. */
+    @Test
+    void closeAfterCommitKeepsTheCommitAndCloseIsIdempotent() {
+        StoreTransaction tx = storage.begin();
+        try {
+            tx.exchange().register(P, key("a"), digest(1));
+            tx.commit();
+        } finally {
+            tx.close();
+            tx.close();
+        }
+        StoreTransaction rolledBack = storage.begin();
+        try {
+            rolledBack.exchange().register(P, key("b"), digest(1));
+        } finally {
+            rolledBack.close();
+            rolledBack.close();
+        }
+        assertThat(read((ExchangeStore x) -> List.of(x.registration(P, key("a")).isPresent(),
+                x.registration(P, key("b")).isPresent()))).containsExactly(true, false);
+    }
+
+    /** After commit, the transaction and the stores it handed out refuse every use. */
+    @Test
+    void useAfterCommitIsRefused() {
+        StoreTransaction tx = storage.begin();
+        ExchangeStore x;
+        ObjectStore o;
+        try {
+            x = tx.exchange();
+            o = tx.objects();
+            tx.commit();
+        } finally {
+            tx.close();
+        }
+        assertRefused(tx, x, o);
+    }
+
+    /** After close, the transaction and the stores it handed out refuse every use. */
+    @Test
+    void useAfterCloseIsRefused() {
+        StoreTransaction tx = storage.begin();
+        ExchangeStore x;
+        ObjectStore o;
+        try {
+            x = tx.exchange();
+            o = tx.objects();
+        } finally {
+            tx.close();
+        }
+        assertRefused(tx, x, o);
+    }
+
+    // ---- concurrency
+
+    /**
+     * Another thread's transaction never sees this transaction's uncommitted writes, whether the
+     * implementation makes it wait (it then reads after the rollback) or lets it read at once.
+     */
+    @Test
+    @Timeout(30)
+    void uncommittedWritesAreInvisibleToAnotherThread() throws Exception {
+        seed();
+        State before = state();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<State>> seen;
+            try (StoreTransaction tx = storage.begin()) {
+                change(tx);
+                seen = reader.submit(this::stateOrNothing);
+                awaitOrBlocked(seen);
+            } // rolled back
+            Optional<State> observed = seen.get(20, TimeUnit.SECONDS);
+            observed.ifPresent(s -> assertThat(s).as("what another thread saw").isEqualTo(before));
+        } finally {
+            Fixtures.shutdown(reader);
+        }
+    }
+
+    /**
+     * A commit becomes visible to another thread all at once: a transaction running meanwhile sees
+     * either none of its writes or all of them.
+     */
+    @Test
+    @Timeout(30)
+    void aCommitBecomesVisibleToAnotherThreadAllAtOnce() throws Exception {
+        seed();
+        State before = state();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<State>> seen;
+            try (StoreTransaction tx = storage.begin()) {
+                tx.exchange().putPeer(tx.exchange().peer(P).withLastAllocatedNo(9));
+                seen = reader.submit(this::stateOrNothing);
+                awaitOrBlocked(seen);
+                change(tx);
+                tx.commit();
+            }
+            State after = state();
+            Optional<State> observed = seen.get(20, TimeUnit.SECONDS);
+            observed.ifPresent(s -> assertThat(s).as("what another thread saw").isIn(before, after));
+        } finally {
+            Fixtures.shutdown(reader);
+        }
+    }
+
+    /**
+     * Threads that each increment a peer counter in their own transactions, retrying when the
+     * storage reports a conflict, lose no update: the counter ends at threads × increments.
+     */
+    @Test
+    @Timeout(60)
+    void concurrentIncrementsLoseNoUpdate() throws Exception {
+        int threads = 8;
+        int increments = 200;
+        AtomicLong retries = new AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < increments; i++) {
+                        incrementWithRetry(retries);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            Fixtures.shutdown(pool);
+        }
+        assertThat(read((ExchangeStore x) -> x.peer(P).lastAllocatedNo())).as("counter after %d retries", retries.get())
+                .isEqualTo((long) threads * increments);
+    }
+
+    // ---- helpers
+
+    private void incrementWithRetry(AtomicLong retries) {
+        for (int attempt = 0; ; attempt++) {
+            try (StoreTransaction tx = storage.begin()) {
+                PeerState s = tx.exchange().peer(P);
+                Thread.yield(); // widen the read-modify-write window: lost updates show up if isolation is missing
+                tx.exchange().putPeer(s.withLastAllocatedNo(s.lastAllocatedNo() + 1));
+                tx.commit();
+                return;
+            } catch (StorageException e) {
+                retries.incrementAndGet();
+                if (attempt >= 1000) {
+                    throw new AssertionError("an increment failed 1000 times in a row", e);
+                }
+            }
+        }
+    }
+
+    /** Waits for a reader thread to finish, or gives up after a while if the storage blocks it. */
+    private static void awaitOrBlocked(Future<?> reader) throws InterruptedException {
+        try {
+            reader.get(Fixtures.BLOCKED_READER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException blocked) {
+            // The storage makes the reader wait for this transaction: allowed.
+        } catch (ExecutionException failed) {
+            // Reported when the test reads the result.
+        }
+    }
+
+    /** The whole state as another transaction sees it, or nothing if the storage refused with a conflict. */
+    private Optional<State> stateOrNothing() {
+        try {
+            return Optional.of(state());
+        } catch (StorageException conflict) {
+            return Optional.empty();
+        }
+    }
+
+    private static void assertRefused(StoreTransaction tx, ExchangeStore x, ObjectStore o) {
+        assertThatThrownBy(tx::exchange).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(tx::objects).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> x.peer(P)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> x.register(P, key("a"), digest(1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> x.acknowledge(P, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> x.numbered(P).close()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> o.get(key("a"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> o.put(item("a", "late"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Commits a state with something of every kind, for rollback and isolation tests. */
+    private void seed() {
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.putPeer(PeerState.initial(P).withLastAllocatedNo(2).withLastLoaded(5, new UUID(5, 5)));
+            x.putSentMessage(P, 1, new UUID(1, 1));
+            x.putSentMessage(P, 2, new UUID(2, 2));
+            for (String id : List.of("a", "b", "c", "d")) {
+                x.register(P, key(id), digest(1));
+            }
+            x.numberUnsent(P, 1, 2); // a, b
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.reject(P, key("c"));
+            x.register(Q, key("a"), digest(2));
+            x.putTombstone(key("t1"), Instant.parse("2024-01-01T00:00:00Z"));
+            x.putTombstone(key("t3"), Instant.parse("2024-01-03T00:00:00Z"));
+            x.appendJournal(entry("2024-02-01T00:00:00Z", "one"));
+            x.appendJournal(entry("2024-01-01T00:00:00Z", "two"));
+            x.appendJournal(entry("2024-03-01T00:00:00Z", "three"));
+            tx.objects().put(item("x1", "one"));
+            tx.objects().put(item("x2", "two"));
+            tx.commit();
+        }
+    }
+
+    /** Changes something of every kind, in both stores. */
+    private void change(StoreTransaction tx) {
+        ExchangeStore x = tx.exchange();
+        x.putPeer(x.peer(P).withLastAllocatedNo(9));
+        x.putSentMessage(P, 9, new UUID(9, 9));
+        x.pruneSentMessages(P, 2);
+        changeRegistrations(x);
+        x.putTombstone(key("t2"), Instant.EPOCH);
+        x.removeTombstone(key("t1"));
+        x.appendJournal(entry("2025-01-01T00:00:00Z", "new"));
+        x.pruneJournal(Instant.parse("2024-01-15T00:00:00Z"));
+        tx.objects().put(item("new", "new"));
+        tx.objects().put(item("x1", "changed"));
+        tx.objects().delete(key("x2"));
+    }
+
+    private static void changeRegistrations(ExchangeStore x) {
+        x.register(P, key("e"), digest(3)); // new row
+        x.register(P, key("b"), digest(4)); // update: clears firstSentNo
+        x.reject(P, key("d"));
+        x.register(P, key("c"), digest(1)); // clears rejected
+        x.numberUnsent(P, 3, 2);
+        x.recordSent(P, key("a"), 3, digest(1));
+        x.unnumber(P, 1);
+        x.unregister(Q, key("a"));
+        x.register(Q, key("q"), digest(1));
+        x.acknowledge(P, 3);
+    }
+
+    private static final List<String> KNOWN_IDS = List.of("a", "b", "c", "d", "e", "q");
+
+    private List<Object> registrationsState() {
+        return read(this::registrationsState);
+    }
+
+    private List<Object> registrationsState(ExchangeStore x) {
+        List<Object> s = new ArrayList<>();
+        for (String peer : List.of(P, Q)) {
+            for (String id : KNOWN_IDS) {
+                s.add(x.registration(peer, key(id)));
+            }
+            s.add(x.countRegistrations(peer));
+            s.add(x.countSendable(peer));
+            s.add(drain(x.numbered(peer)));
+        }
+        return s;
+    }
+
+    /** Everything these tests can write, as one transaction reads it. */
+    private State state() {
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            List<Optional<UUID>> ids = new ArrayList<>();
+            for (long no = 1; no <= 9; no++) {
+                ids.add(x.sentMessageId(P, no));
+            }
+            List<Optional<Instant>> tombs = List.of(x.tombstone(key("t1")), x.tombstone(key("t2")),
+                    x.tombstone(key("t3")));
+            List<Optional<DataObject>> objs = new ArrayList<>();
+            for (String id : List.of("new", "x1", "x2")) {
+                objs.add(tx.objects().get(key(id)));
+            }
+            return new State(x.peer(P), x.peer(Q), ids, registrationsState(x), tombs, drain(x.journal()),
+                    objs.stream().flatMap(Optional::stream).collect(Collectors.toList()));
+        }
+    }
+
+    /** A comparable picture of the store. */
+    private static final class State {
+        final PeerState peer;
+        final PeerState peerQ;
+        final List<Optional<UUID>> sentIds;
+        final List<Object> registrations;
+        final List<Optional<Instant>> tombstones;
+        final List<JournalEntry> journal;
+        final List<DataObject> objects;
+
+        State(PeerState peer, PeerState peerQ, List<Optional<UUID>> sentIds, List<Object> registrations,
+                List<Optional<Instant>> tombstones, List<JournalEntry> journal, List<DataObject> objects) {
+            this.peer = peer;
+            this.peerQ = peerQ;
+            this.sentIds = sentIds;
+            this.registrations = registrations;
+            this.tombstones = tombstones;
+            this.journal = journal;
+            this.objects = objects;
+        }
+
+        private List<Object> parts() {
+            return List.of(peer, peerQ, sentIds, registrations, tombstones, journal, objects);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof State s && parts().equals(s.parts());
+        }
+
+        @Override
+        public int hashCode() {
+            return parts().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "State[peer=" + peer + ", peerQ=" + peerQ + ", sentIds=" + sentIds + ", registrations="
+                    + registrations + ", tombstones=" + tombstones + ", journal=" + journal + ", objects=" + objects
+                    + "]";
+        }
+    }
+
+    /** "id=firstSentNo" for each id, "id=-" when the row is gone. */
+    private List<String> firstSentNos(String peer, List<String> ids) {
+        return read(x -> ids.stream().sorted()
+                .map(id -> id + "=" + x.registration(peer, key(id)).map(r -> String.valueOf(r.firstSentNo())).orElse("-"))
+                .collect(Collectors.toList()));
+    }
+
+    private static JournalEntry entry(String at, String detail) {
+        return new JournalEntry(Instant.parse(at), JournalEntry.Kind.IMPORT, P, 1, 0, 0, 0, 0, detail,
+                List.of(key("a")));
+    }
+
+    private void write(Consumer<ExchangeStore> work) {
+        try (StoreTransaction tx = storage.begin()) {
+            work.accept(tx.exchange());
+            tx.commit();
+        }
+    }
+
+    /** Runs one change in its own committed transaction and returns the count it reports. */
+    private long count(ToLongFunction<ExchangeStore> work) {
+        try (StoreTransaction tx = storage.begin()) {
+            long result = work.applyAsLong(tx.exchange());
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** Runs one change in its own committed transaction and says whether it found what it changed. */
+    private boolean found(Predicate<ExchangeStore> work) {
+        try (StoreTransaction tx = storage.begin()) {
+            boolean result = work.test(tx.exchange());
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** The row of (peer, id), read in its own transaction. */
+    private Optional<Registration> row(String peer, String id) {
+        return read(x -> x.registration(peer, key(id)));
+    }
+
+    /** Reads in a transaction that is closed without commit. */
+    private <T> T read(Function<ExchangeStore, T> work) {
+        try (StoreTransaction tx = storage.begin()) {
+            return work.apply(tx.exchange());
+        }
+    }
+}
