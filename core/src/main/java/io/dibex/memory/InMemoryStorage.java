@@ -378,6 +378,44 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public Stream<Registration> registrations(String peer) {
+                check();
+                Objects.requireNonNull(peer, "peer");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public Registration next() {
+                        RegistrationTable table = registrations.get(peer);
+                        ObjectKey key = table == null ? null : table.nextKey(last);
+                        if (key == null) {
+                            return null;
+                        }
+                        last = key;
+                        return table.get(key);
+                    }
+                });
+            }
+
+            @Override
+            public Stream<ObjectKey> tombstones() {
+                check();
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public ObjectKey next() {
+                        ObjectKey key = last == null ? (tombstones.isEmpty() ? null : tombstones.firstKey())
+                                : tombstones.higherKey(last);
+                        if (key != null) {
+                            last = key;
+                        }
+                        return key;
+                    }
+                });
+            }
+
+            @Override
             public Stream<Registration> numbered(String peer) {
                 check();
                 Objects.requireNonNull(peer, "peer");

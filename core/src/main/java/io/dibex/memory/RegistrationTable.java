@@ -60,6 +60,11 @@ final class RegistrationTable {
     }
 
     /** The first numbered, not rejected key after {@code after} (null: from the start), or null. */
+    /** The first key after {@code after} (or the first key, when null), rejected rows included. */
+    ObjectKey nextKey(ObjectKey after) {
+        return after == null ? (rows.isEmpty() ? null : rows.firstKey()) : rows.higherKey(after);
+    }
+
     ObjectKey nextNumbered(ObjectKey after) {
         return after == null ? (numbered.isEmpty() ? null : numbered.first()) : numbered.higher(after);
     }
