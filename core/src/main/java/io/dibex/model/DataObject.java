@@ -78,8 +78,8 @@ public final class DataObject {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DataObject d && key.equals(d.key) && fields.equals(d.fields)
-                && tables.equals(d.tables) && recordSets.equals(d.recordSets);
+        return o instanceof DataObject d && key.equals(d.key) && sameInOrder(fields, d.fields)
+                && sameInOrder(tables, d.tables) && recordSets.equals(d.recordSets);
     }
 
     @Override
@@ -97,6 +97,11 @@ public final class DataObject {
             s.append(" recordSets=").append(recordSets);
         }
         return s.toString();
+    }
+
+    /** Map equality that also requires the same order of entries (Map.equals ignores order). */
+    static boolean sameInOrder(Map<String, ?> a, Map<String, ?> b) {
+        return a.equals(b) && new ArrayList<>(a.keySet()).equals(new ArrayList<>(b.keySet()));
     }
 
     static Map<String, Value> copyFields(Map<String, Value> fields) {

@@ -1,6 +1,5 @@
 package io.dibex.model;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +38,14 @@ public record Row(Map<String, Value> fields) {
         return fields.getOrDefault(field, Value.NULL);
     }
 
-    static Map<String, Value> empty() {
-        return Collections.emptyMap();
+    /** Equal when the same fields hold equal values in the same order. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Row r && DataObject.sameInOrder(fields, r.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
     }
 }

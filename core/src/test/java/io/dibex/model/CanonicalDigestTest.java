@@ -35,7 +35,10 @@ class CanonicalDigestTest {
                 .set("Name", "x").set("At", Value.of(at)).build();
         DataObject b = DataObject.builder(KEY).set("At", Value.of(sameAt)).set("Name", "x")
                 .set("Sum", Value.of(new BigDecimal("1.5000"))).build();
-        assertThat(a).isNotEqualTo(b);
+        assertThat(a).as("equals is exact: order and scale count").isNotEqualTo(b);
+        assertThat(DataObject.builder(KEY).set("X", "1").set("Y", "2").build())
+                .isNotEqualTo(DataObject.builder(KEY).set("Y", "2").set("X", "1").build());
+        assertThat(Row.of("X", Value.of(1L), "Y", Value.of(2L))).isNotEqualTo(Row.of("Y", Value.of(2L), "X", Value.of(1L)));
         assertThat(digest(a)).isEqualTo(digest(b));
         DataObject zero = DataObject.builder(KEY).set("Sum", Value.of(new BigDecimal("0.00"))).build();
         DataObject zero2 = DataObject.builder(KEY).set("Sum", Value.of(BigDecimal.ZERO)).build();
