@@ -460,7 +460,8 @@ public abstract class ExchangeStoreContract {
     /** Tombstones are put, read, replaced and removed; remove says whether there was one. */
     @Test
     void tombstonesArePutReadReplacedAndRemoved() {
-        Instant first = Instant.parse("2024-01-01T00:00:00.123456789Z");
+        // Millisecond precision: the SPI states none, and databases differ beyond microseconds.
+        Instant first = Instant.parse("2024-01-01T00:00:00.123Z");
         Instant second = Instant.parse("2024-06-01T00:00:00Z");
         write(x -> x.putTombstone(key("a"), first));
         assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).contains(first);
