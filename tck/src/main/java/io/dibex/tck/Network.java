@@ -38,7 +38,7 @@ public final class Network {
     public Network(ExchangePlan plan, NetworkConfig config) {
         this.plan = plan;
         this.config = config;
-        this.transport = new FlakyTransport(config.newTransport(), 1);
+        this.transport = FlakyTransport.builder().delegate(config.newTransport()).seed(1).build();
         for (String name : plan.nodes()) {
             install(name, config.newStorage(name));
         }
