@@ -43,9 +43,9 @@ final class Context {
 
     /** Runs {@code work} in one transaction and commits it; rolls back if anything throws. */
     <T> T inTx(Function<StoreTransaction, T> work) {
-        try (StoreTransaction tx = storage.begin()) {
-            T result = work.apply(tx);
-            tx.commit();
+        try (Txn txn = Txn.begin(storage)) {
+            T result = work.apply(txn.tx());
+            txn.commit();
             return result;
         }
     }

@@ -57,8 +57,8 @@ public final class Engine {
 
     /** See {@link Node#inTransaction}. */
     public <T> T inTransaction(Node.Work<T> work) {
-        try (StoreTransaction tx = ctx.storage.begin()) {
-            HostTx host = new HostTx(ctx, registrar, tx);
+        try (Txn txn = Txn.begin(ctx.storage)) {
+            HostTx host = new HostTx(ctx, registrar, txn.tx());
             T result;
             try {
                 result = work.run(host);
@@ -70,7 +70,7 @@ public final class Engine {
             } finally {
                 host.end();
             }
-            tx.commit();
+            txn.commit();
             return result;
         }
     }

@@ -73,8 +73,8 @@ final class Exporter {
                 writeBody(read, peer, writer, spool, counts, false);
                 writer.finish();
             }
-            try (StoreTransaction t3 = ctx.storage.begin()) {
-                ExchangeStore store = t3.exchange();
+            try (Txn t3 = Txn.begin(ctx.storage)) {
+                ExchangeStore store = t3.tx().exchange();
                 spool.forEach((key, digest) -> store.recordSent(peer, key, a.header.messageNo(), digest));
                 PeerState ps = store.peer(peer);
                 store.putPeer(ps.withAckOwed(false).withLastSentAtMillis(Math.max(1, ctx.clock.millis())));

@@ -134,7 +134,8 @@ final class Importer {
         notes.clear();
 
         Body body = new Body(peer, notes);
-        try (StoreTransaction tx = ctx.storage.begin()) {
+        try (Txn txn = Txn.begin(ctx.storage)) {
+            StoreTransaction tx = txn.tx();
             MessageItem item;
             while ((item = nextItem(reader, body)) != null) {
                 body.current = item.key();
@@ -145,7 +146,7 @@ final class Importer {
             PeerState ps = store.peer(peer);
             boolean owed = ps.ackOwed() || body.items > 0 || h.restored() || !h.rejectedKeys().isEmpty();
             store.putPeer(ps.withLastLoaded(h.messageNo(), h.messageId()).withAckOwed(owed));
-            tx.commit();
+            txn.commit();
         } catch (MalformedMessageException e) {
             ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(), body.items,
                     size, start, "body of " + name + " is malformed, nothing of it applied: " + e.getMessage(),

@@ -70,8 +70,14 @@ public final class Demo {
         write("Branch2", sale("sale-2-1", "Branch2", "bandage", 1, "2.75"));
         write("Office", goods("aspirin", "Aspirin 500 mg", "4.50"));
         round();
-        round();
-        round();
+        out.println("Each message carries every change its recipient has not acknowledged yet; rounds go on");
+        out.println("until every change is acknowledged and nothing is left to send.");
+        int rounds = 1;
+        while (round() > 0) {
+            rounds++;
+        }
+        out.println("Quiet after " + rounds + " more rounds: no registration is left at any node.");
+        out.println();
 
         out.println("What each node holds now:");
         for (Map.Entry<String, Node> e : nodes.entrySet()) {
@@ -82,10 +88,6 @@ public final class Demo {
                     describe(tx.get(ObjectKey.of("Sale", "sale-2-1")))));
             out.printf("  %-8s %s%n", e.getKey(), String.join("; ", held));
         }
-        out.println();
-        out.println("A further round moves nothing: every change is acknowledged.");
-        int moved = round();
-        out.println("  messages in that round: " + moved);
     }
 
     private int round() {
@@ -107,7 +109,9 @@ public final class Demo {
                         node.name(), r.peer(), r.messageNo(), r.applied(), r.acknowledged());
             }
         }
-        out.println();
+        if (moved > 0) {
+            out.println();
+        }
         return moved;
     }
 

@@ -322,7 +322,7 @@ public abstract class ExchangeScenarios {
         drain("B1");
         net.put("C", item("B", "b2", "2"));
         net.put("C", item("D", "d", "3"));
-        Storage backup = net.backup("C");
+        java.util.Map<String, Storage> world = net.backupAll();
         long sentBefore = net.node("C").peerState("B1").lastAllocatedNo();
 
         net.failing("C").reset();
@@ -331,8 +331,7 @@ public abstract class ExchangeScenarios {
         assertThat(calls).isGreaterThan(5);
 
         for (long n = 1; n <= calls; n++) {
-            drain("B1");
-            net.restore("C", backup);
+            net.restoreAll(world);
             net.failing("C").failAt(n);
             try {
                 net.export("C", "B1");

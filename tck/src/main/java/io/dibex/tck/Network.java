@@ -155,8 +155,17 @@ public final class Network {
                 return i;
             }
         }
+        StringBuilder why = new StringBuilder();
+        for (Node node : nodes.values()) {
+            node.exportAll().forEach(r -> why.append("\n  ").append(node.name()).append(" -> ").append(r));
+        }
+        for (Node node : nodes.values()) {
+            List<io.dibex.spi.JournalEntry> j = node.journal();
+            why.append("\n journal of ").append(node.name()).append(':');
+            j.subList(Math.max(0, j.size() - 8), j.size()).forEach(e -> why.append("\n    ").append(e));
+        }
         throw new AssertionError("network did not settle in " + maxRounds + " rounds; registrations left: "
-                + totalRegistrations());
+                + totalRegistrations() + "; still sending:" + why);
     }
 
     /** The number of registration rows at every node together. */
@@ -203,6 +212,26 @@ public final class Network {
                 throw new AssertionError("node " + name + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** Backs up every node at once: a consistent snapshot of the whole network. */
+    public Map<String, Storage> backupAll() {
+        Map<String, Storage> all = new LinkedHashMap<>();
+        for (String name : nodes.keySet()) {
+            all.put(name, backup(name));
+        }
+        return all;
+    }
+
+    /** Restores every node from {@link #backupAll()} and drops every message in flight. */
+    public void restoreAll(Map<String, Storage> backups) {
+        backups.forEach(this::restore);
+        transport.releaseHeld();
+        for (String name : nodes.keySet()) {
+            for (io.dibex.spi.IncomingMessage m : transport.receive(name)) {
+                m.commit();
+            }
+        }
     }
 
     /** The names of every node. */
