@@ -35,6 +35,9 @@ public final class ExchangePlan {
     private final OptionalInt newRowsPerMessage;
     private final Duration keepAlive;
     private final Duration journalRetention;
+    private final Duration tombstoneRetention;
+    private final ConflictResolver resolver;
+    private final PoisonPolicy poisonPolicy;
 
     private ExchangePlan(Builder b) {
         if (b.central == null) {
@@ -62,6 +65,9 @@ public final class ExchangePlan {
         this.newRowsPerMessage = b.newRowsPerMessage;
         this.keepAlive = b.keepAlive;
         this.journalRetention = b.journalRetention;
+        this.tombstoneRetention = b.tombstoneRetention;
+        this.resolver = b.resolver;
+        this.poisonPolicy = b.poisonPolicy;
     }
 
     private void collect(String node, Set<String> into) {
@@ -206,6 +212,21 @@ public final class ExchangePlan {
         return journalRetention;
     }
 
+    /** How long a tombstone is kept after its last registration is gone (R13). */
+    public Duration tombstoneRetention() {
+        return tombstoneRetention;
+    }
+
+    /** The conflict resolver (R12). */
+    public ConflictResolver resolver() {
+        return resolver;
+    }
+
+    /** What happens to an object the receiving host refuses (R6). */
+    public PoisonPolicy poisonPolicy() {
+        return poisonPolicy;
+    }
+
     private List<String> requireNode(String node) {
         List<String> kids = children.get(node);
         if (kids == null) {
@@ -230,6 +251,9 @@ public final class ExchangePlan {
         private OptionalInt newRowsPerMessage = OptionalInt.empty();
         private Duration keepAlive = Duration.ofHours(1);
         private Duration journalRetention = Duration.ofDays(90);
+        private Duration tombstoneRetention = Duration.ofDays(400);
+        private ConflictResolver resolver = ConflictResolver.PARENT_WINS;
+        private PoisonPolicy poisonPolicy = PoisonPolicy.KEEP_FAILING;
 
         private Builder(String name) {
             this.name = Names.requireName(name, "plan name");
@@ -302,6 +326,31 @@ public final class ExchangePlan {
                 throw new IllegalArgumentException("journalRetention must not be negative: " + retention);
             }
             this.journalRetention = retention;
+            return this;
+        }
+
+        /**
+         * Sets how long a tombstone is kept once no registration holds it (R13, default 400 days):
+         * longer than the oldest backup a node may be restored from, so that a restored node's
+         * stale copy of a deleted object is recognized.
+         */
+        public Builder tombstoneRetention(Duration retention) {
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("tombstoneRetention must not be negative: " + retention);
+            }
+            this.tombstoneRetention = retention;
+            return this;
+        }
+
+        /** Sets the conflict resolver (R12, default {@link ConflictResolver#PARENT_WINS}). */
+        public Builder conflictResolver(ConflictResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** Sets what happens to an object the receiving host refuses (R6, default {@link PoisonPolicy#KEEP_FAILING}). */
+        public Builder poisonPolicy(PoisonPolicy policy) {
+            this.poisonPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

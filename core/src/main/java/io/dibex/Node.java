@@ -69,6 +69,9 @@ public final class Node {
      * Runs host work in one transaction: its writes and their registrations commit together when
      * it returns, or nothing does if it throws.
      *
+     * <p>The work must not call this node's {@link #exportTo}, {@link #importMessage} or another
+     * {@code inTransaction}: they would need a second transaction on the same thread.
+     *
      * @return what the work returned
      * @throws StorageException when the store fails; a checked exception of the work is wrapped in
      *     a {@link DibexException}, an unchecked one is rethrown as it is
@@ -137,6 +140,24 @@ public final class Node {
     /** Deletes journal entries older than the plan's retention; returns how many. */
     public long pruneJournal() {
         return engine.pruneJournal();
+    }
+
+    /**
+     * Deletes the tombstones whose registrations are all gone and that are older than the plan's
+     * retention (R13); returns how many.
+     */
+    public long pruneTombstones() {
+        return engine.pruneTombstones();
+    }
+
+    /**
+     * Releases an object that {@code peer} refused (R6 quarantine): its registration, held back
+     * since, is sent again with the next message.
+     *
+     * @return whether a held-back registration was released
+     */
+    public boolean release(String peer, io.dibex.model.ObjectKey key) {
+        return engine.release(peer, key);
     }
 
     /** Builds a {@link Node}. */

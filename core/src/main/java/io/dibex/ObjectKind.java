@@ -36,6 +36,7 @@ public final class ObjectKind {
     private final Map<String, ValueType> fields;
     private final boolean autoRegister;
     private final Direction direction;
+    private final String deletionMark;
 
     private ObjectKind(Builder b) {
         this.name = b.name;
@@ -43,6 +44,7 @@ public final class ObjectKind {
         this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
         this.autoRegister = b.autoRegister;
         this.direction = b.direction;
+        this.deletionMark = b.deletionMark;
     }
 
     /** Starts a catalog kind. */
@@ -80,6 +82,15 @@ public final class ObjectKind {
         return direction;
     }
 
+    /**
+     * The boolean field that stands for deletion, if deletions of this kind are mapped to a
+     * deletion mark (R13): a delete then sets the field instead of removing the object, and the
+     * marked state travels as any state.
+     */
+    public java.util.Optional<String> deletionMark() {
+        return java.util.Optional.ofNullable(deletionMark);
+    }
+
     @Override
     public String toString() {
         return category + " " + name;
@@ -92,6 +103,7 @@ public final class ObjectKind {
         private final Map<String, ValueType> fields = new LinkedHashMap<>();
         private boolean autoRegister = true;
         private Direction direction = Direction.BOTH;
+        private String deletionMark;
 
         private Builder(String name, Category category) {
             this.name = Names.requireName(name, "kind");
@@ -113,6 +125,12 @@ public final class ObjectKind {
         /** Sets the direction (default {@link Direction#BOTH}). */
         public Builder direction(Direction direction) {
             this.direction = Objects.requireNonNull(direction, "direction");
+            return this;
+        }
+
+        /** Maps deletions of this kind to setting {@code field} to true (R13), as 1C's {@code DeletionMark}. */
+        public Builder deletionMark(String field) {
+            this.deletionMark = Names.requireName(field, "deletion mark field");
             return this;
         }
 

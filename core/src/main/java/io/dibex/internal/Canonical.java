@@ -31,7 +31,7 @@ import java.util.Map;
 public final class Canonical {
 
     /** The digest of an absent object: what a deletion or a retraction registers (R2, R4). */
-    public static final Digest ABSENT = sha256("dibex:absent".getBytes(StandardCharsets.US_ASCII));
+    public static final Digest ABSENT = Digest.ABSENT;
 
     private static final int VERSION = 1;
 
@@ -133,10 +133,6 @@ public final class Canonical {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
-    }
-
-    private static Digest sha256(byte[] bytes) {
-        return Digest.of(newSha256().digest(bytes));
     }
 
     private static MessageDigest newSha256() {

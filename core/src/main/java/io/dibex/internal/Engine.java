@@ -140,6 +140,30 @@ public final class Engine {
         return ctx.inTx(tx -> tx.exchange().pruneJournal(ctx.clock.instant().minus(ctx.plan.journalRetention())));
     }
 
+    /** See {@link Node#pruneTombstones}. */
+    public long pruneTombstones() {
+        return ctx.inTx(tx -> tx.exchange().pruneTombstones(ctx.clock.instant().minus(ctx.plan.tombstoneRetention())));
+    }
+
+    /** See {@link Node#release}. */
+    public boolean release(String peer, io.dibex.model.ObjectKey key) {
+        requireNeighbour(peer);
+        Lock lock = lockOf(peer);
+        lock.lock();
+        try {
+            return ctx.inTx(tx -> {
+                Optional<io.dibex.spi.Registration> row = tx.exchange().registration(peer, key);
+                if (row.isEmpty() || !row.get().rejected()) {
+                    return false;
+                }
+                tx.exchange().register(peer, key, row.get().digest());
+                return true;
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Lock lockOf(String peer) {
         return peerLocks.computeIfAbsent(peer, p -> new ReentrantLock());
     }

@@ -118,7 +118,9 @@ final class Exporter {
     /** T1: decides whether anything is due and, if so, allocates the message (R1, R3, R7). */
     private Allocation allocate(ExchangeStore store, String peer) {
         PeerState ps = store.peer(peer);
+        List<ObjectKey> rejected = store.rejectedKeys(peer);
         boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || ps.restoredSinceNo() > 0
+                || !rejected.isEmpty()
                 || ctx.clock.millis() - ps.lastSentAtMillis() >= ctx.plan.keepAlive().toMillis();
         if (!due) {
             return null;
@@ -134,7 +136,7 @@ final class Exporter {
         long numbered = store.numberUnsent(peer, n, cap);
         store.putPeer(ps.withLastAllocatedNo(n));
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                ps.lastLoadedId(), ps.restoredSinceNo() > 0, List.of());
+                ps.lastLoadedId(), ps.restoredSinceNo() > 0, rejected);
         return new Allocation(header, numbered);
     }
 

@@ -4,6 +4,7 @@ import io.dibex.HostTransaction;
 import io.dibex.ObjectKind;
 import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
+import io.dibex.model.Value;
 import io.dibex.spi.StoreTransaction;
 import java.util.Optional;
 
@@ -50,6 +51,11 @@ final class HostTx implements HostTransaction {
         DataObject before = tx.objects().get(key).orElse(null);
         if (before == null) {
             return false;
+        }
+        if (kind.deletionMark().isPresent()) {
+            // Deletions of this kind are a deletion mark (R13): the marked state travels as any state.
+            put(before.toBuilder().set(kind.deletionMark().get(), Value.of(true)).build());
+            return true;
         }
         tx.objects().delete(key);
         tx.exchange().putTombstone(key, ctx.clock.instant());

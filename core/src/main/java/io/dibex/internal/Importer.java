@@ -1,10 +1,15 @@
 package io.dibex.internal;
 
+import io.dibex.ConflictResolver;
 import io.dibex.DibexException;
 import io.dibex.HeaderRejectedException;
 import io.dibex.ImportFailedException;
 import io.dibex.ImportResult;
 import io.dibex.MalformedMessageException;
+import io.dibex.ObjectKind;
+import io.dibex.ObjectRejectedException;
+import io.dibex.ObjectVersion;
+import io.dibex.PoisonPolicy;
 import io.dibex.TransportException;
 import io.dibex.codec.MessageHeader;
 import io.dibex.codec.MessageItem;
@@ -12,6 +17,7 @@ import io.dibex.codec.MessageReader;
 import io.dibex.model.DataObject;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
+import io.dibex.model.Value;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.IncomingMessage;
 import io.dibex.spi.JournalEntry;
@@ -22,22 +28,28 @@ import io.dibex.spi.StoreTransaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * Imports one message (R4–R8, R12): header checks, then the header's effects in their own
+ * Imports one message (R4–R9, R12, R13): header checks, then the header's effects in their own
  * transaction, then the body all or nothing, then the transport's commit.
  */
 final class Importer {
 
     private final Context ctx;
     private final Registrar registrar;
-    private final Function<String, java.util.concurrent.locks.Lock> locks;
+    private final Function<String, Lock> locks;
 
-    Importer(Context ctx, Registrar registrar, Function<String, java.util.concurrent.locks.Lock> locks) {
+    Importer(Context ctx, Registrar registrar, Function<String, Lock> locks) {
         this.ctx = ctx;
         this.registrar = registrar;
         this.locks = locks;
@@ -48,28 +60,21 @@ final class Importer {
         String name = message.name();
         long size = message.size();
         boolean done = false;
-        try (InputStream in = message.open()) {
-            MessageReader reader;
-            try {
-                reader = ctx.codec.reader(in, ctx.plan, name);
-            } catch (MalformedMessageException e) {
-                ctx.journal(ctx.entry(JournalEntry.Kind.REJECTED, "", 0, 0, 0, size, start,
-                        name + ": " + e.getMessage(), List.of()), e);
-                throw e;
+        try {
+            MessageHeader h;
+            try (InputStream in = message.open(); MessageReader reader = open(in, name, size, start)) {
+                h = reader.header();
             }
-            try (reader) {
-                MessageHeader h = reader.header();
-                checkHeader(h, name, size, start);
-                java.util.concurrent.locks.Lock lock = locks.apply(h.from());
-                lock.lock();
-                try {
-                    ImportResult result = importLocked(h, reader, name, size, start);
-                    message.commit();
-                    done = true;
-                    return result;
-                } finally {
-                    lock.unlock();
-                }
+            checkHeader(h, name, size, start);
+            Lock lock = locks.apply(h.from());
+            lock.lock();
+            try {
+                ImportResult result = importLocked(message, h, name, size, start);
+                message.commit();
+                done = true;
+                return result;
+            } finally {
+                lock.unlock();
             }
         } catch (IOException e) {
             throw new TransportException("cannot read message " + name + ": " + e.getMessage(), e);
@@ -77,6 +82,16 @@ final class Importer {
             if (!done) {
                 message.release();
             }
+        }
+    }
+
+    private MessageReader open(InputStream in, String name, long size, long start) {
+        try {
+            return ctx.codec.reader(in, ctx.plan, name);
+        } catch (MalformedMessageException e) {
+            ctx.journal(ctx.entry(JournalEntry.Kind.REJECTED, "", 0, 0, 0, size, start,
+                    name + ": " + e.getMessage(), List.of()), e);
+            throw e;
         }
     }
 
@@ -101,73 +116,93 @@ final class Importer {
         }
     }
 
-    private ImportResult importLocked(MessageHeader h, MessageReader reader, String name, long size, long start) {
+    private ImportResult importLocked(IncomingMessage message, MessageHeader h, String name, long size, long start) {
         String peer = h.from();
         List<JournalEntry> notes = new ArrayList<>();
-        // The header's effects: R5's duplicate check, then R4's acknowledgment, in their own transaction (R6).
-        long[] acknowledged = {-1};
-        long[] lastLoaded = {0};
+        Header header;
         try {
-            ctx.inTx(tx -> {
-                ExchangeStore store = tx.exchange();
-                PeerState ps = store.peer(peer);
-                if (h.messageNo() <= ps.lastLoadedNo()) {
-                    lastLoaded[0] = ps.lastLoadedNo();
-                    return null;
-                }
-                acknowledged[0] = acknowledge(store, ps, h, notes);
-                return null;
-            });
+            header = ctx.inTx(tx -> applyHeader(tx, h, notes));
         } catch (RuntimeException e) {
             DibexException failure = Context.asLibraryException(e);
             ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(), 0, size,
                     start, "header of " + name + " not applied: " + failure.getMessage(), List.of()), failure);
             throw failure;
         }
-        if (acknowledged[0] < 0) {
+        if (header.duplicate) {
             ctx.journal(ctx.entry(JournalEntry.Kind.DUPLICATE, peer, h.messageNo(), h.receivedNo(), 0, size, start,
-                    name + " already received (last loaded " + lastLoaded[0] + "): skipped", List.of()), null);
+                    name + " already received (last loaded " + header.lastLoaded + "): skipped", List.of()), null);
             return new ImportResult(peer, name, ImportResult.Status.ALREADY_RECEIVED, h.messageNo(), h.receivedNo(),
                     0, 0, 0, size);
         }
         ctx.journal(notes, null);
-        notes.clear();
 
-        Body body = new Body(peer, notes);
-        try (Txn txn = Txn.begin(ctx.storage)) {
+        // The body, all or nothing. Under the quarantine policy an object the host refuses is set
+        // aside and the body applied again from a fresh read of the message without it (R6).
+        Set<ObjectKey> setAside = new HashSet<>();
+        while (true) {
+            Body body = new Body(peer, header, setAside);
+            try {
+                applyBody(message, h, name, size, start, body);
+                body.notes.add(ctx.entry(JournalEntry.Kind.IMPORT, peer, h.messageNo(), h.receivedNo(), body.items,
+                        size, start, "loaded " + body.applied + " of " + body.items + " items, acknowledged "
+                                + header.acknowledged + " registrations"
+                                + (body.conflicts > 0 ? ", " + body.conflicts + " conflicts" : "")
+                                + (setAside.isEmpty() ? "" : ", set aside " + setAside.size()),
+                        List.of()));
+                ctx.journal(body.notes, null);
+                return new ImportResult(peer, name, ImportResult.Status.APPLIED, h.messageNo(), h.receivedNo(),
+                        header.acknowledged, body.applied, body.conflicts, size);
+            } catch (MalformedMessageException e) {
+                ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(),
+                        body.items, size, start, "body of " + name + " is malformed, nothing of it applied: "
+                                + e.getMessage(), keys(body.current)), e);
+                throw e;
+            } catch (RuntimeException e) {
+                if (e instanceof ObjectRejectedException rejected && body.current != null
+                        && ctx.plan.poisonPolicy() == PoisonPolicy.QUARANTINE && setAside.add(body.current)) {
+                    ctx.journal(ctx.entry(JournalEntry.Kind.QUARANTINE, peer, h.messageNo(), h.receivedNo(), 1, size,
+                            start, "the host refused " + body.current + " from " + name + ": " + rejected.getMessage()
+                                    + "; set aside, the rest of the message is applied again without it",
+                            List.of(body.current)), null);
+                    continue;
+                }
+                ImportFailedException failure = new ImportFailedException(name, body.current,
+                        Context.asLibraryException(e));
+                ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(),
+                        body.items, size, start, failure.getMessage(), keys(body.current)), failure);
+                throw failure;
+            }
+        }
+    }
+
+    private void applyBody(IncomingMessage message, MessageHeader h, String name, long size, long start, Body body) {
+        try (InputStream in = message.open(); MessageReader reader = open(in, name, size, start);
+                Txn txn = Txn.begin(ctx.storage)) {
+            if (!reader.header().messageId().equals(h.messageId())) {
+                throw new MalformedMessageException(name, "header", "the message changed while it was imported");
+            }
             StoreTransaction tx = txn.tx();
+            ExchangeStore store = tx.exchange();
+            PeerState ps = store.peer(body.peer);
             MessageItem item;
-            while ((item = nextItem(reader, body)) != null) {
+            while ((item = next(reader, body)) != null) {
                 body.current = item.key();
-                apply(tx, item, body);
+                if (body.setAside.contains(item.key())) {
+                    store.putRejectedKey(body.peer, item.key(), ps.lastAllocatedNo() + 1);
+                } else {
+                    apply(tx, item, body);
+                }
                 body.current = null;
             }
-            ExchangeStore store = tx.exchange();
-            PeerState ps = store.peer(peer);
             boolean owed = ps.ackOwed() || body.items > 0 || h.restored() || !h.rejectedKeys().isEmpty();
             store.putPeer(ps.withLastLoaded(h.messageNo(), h.messageId()).withAckOwed(owed));
             txn.commit();
-        } catch (MalformedMessageException e) {
-            ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(), body.items,
-                    size, start, "body of " + name + " is malformed, nothing of it applied: " + e.getMessage(),
-                    keys(body.current)), e);
-            throw e;
-        } catch (RuntimeException e) {
-            ImportFailedException failure = new ImportFailedException(name, body.current, Context.asLibraryException(e));
-            ctx.journal(ctx.entry(JournalEntry.Kind.IMPORT_FAILED, peer, h.messageNo(), h.receivedNo(), body.items,
-                    size, start, failure.getMessage(), keys(body.current)), failure);
-            throw failure;
+        } catch (IOException e) {
+            throw new TransportException("cannot read message " + name + ": " + e.getMessage(), e);
         }
-        notes.add(ctx.entry(JournalEntry.Kind.IMPORT, peer, h.messageNo(), h.receivedNo(), body.items, size, start,
-                "loaded " + body.applied + " of " + body.items + " items, acknowledged " + acknowledged[0]
-                        + " registrations" + (body.conflicts > 0 ? ", " + body.conflicts + " conflicts" : ""),
-                List.of()));
-        ctx.journal(notes, null);
-        return new ImportResult(peer, name, ImportResult.Status.APPLIED, h.messageNo(), h.receivedNo(),
-                acknowledged[0], body.applied, body.conflicts, size);
     }
 
-    private static MessageItem nextItem(MessageReader reader, Body body) {
+    private static MessageItem next(MessageReader reader, Body body) {
         body.current = null;
         MessageItem item = reader.next();
         if (item != null) {
@@ -178,6 +213,74 @@ final class Importer {
 
     private static List<ObjectKey> keys(ObjectKey key) {
         return key == null ? List.of() : List.of(key);
+    }
+
+    /** The header's effects (R4, R5, R6), in their own transaction. */
+    private Header applyHeader(StoreTransaction tx, MessageHeader h, List<JournalEntry> notes) {
+        ExchangeStore store = tx.exchange();
+        String peer = h.from();
+        PeerState before = store.peer(peer);
+        Header header = new Header();
+        if (h.messageNo() <= before.lastLoadedNo()) {
+            header.duplicate = true;
+            header.lastLoaded = before.lastLoadedNo();
+            return header;
+        }
+        // The peer set these keys aside from our messages: stop resending them until they change (R6).
+        for (ObjectKey key : h.rejectedKeys()) {
+            Optional<Registration> row = store.registration(peer, key);
+            if (row.isPresent() && row.get().numbered() && !row.get().rejected()) {
+                store.reject(peer, key);
+                notes.add(ctx.entry(JournalEntry.Kind.QUARANTINE, peer, h.messageNo(), h.receivedNo(), 1, 0, 0,
+                        peer + " refused " + key + ": kept registered, not resent until it changes or is released",
+                        List.of(key)));
+            }
+        }
+        header.acknowledged = acknowledge(store, before, h, notes);
+        PeerState ps = store.peer(peer);
+        if (h.restored() && ps.peerRestoredSinceNo() == 0) {
+            long registered = registerEverything(tx, peer);
+            ps = ps.withPeerRestoredSinceNo(ps.lastAllocatedNo() + 1);
+            store.putPeer(ps);
+            notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), h.receivedNo(), registered, 0, 0,
+                    peer + " was restored from a backup: registered again everything routed to it (" + registered
+                            + " rows, tombstones included); this node wins every conflict on the link until "
+                            + peer + " acknowledges message " + ps.peerRestoredSinceNo(), List.of()));
+        }
+        // The body of a message that answers our restored flag is the peer's own state: it wins (R4).
+        header.iAmRestored = before.restoredSinceNo() > 0;
+        header.peerRestored = ps.peerRestoredSinceNo() > 0;
+        return header;
+    }
+
+    /** R4: re-registers for a restored peer everything routed to it, and every tombstone. */
+    private long registerEverything(StoreTransaction tx, String peer) {
+        long n = 0;
+        ExchangeStore store = tx.exchange();
+        for (String kind : ctx.plan.kinds().keySet()) {
+            try (Stream<DataObject> all = tx.objects().list(kind)) {
+                Iterator<DataObject> it = all.iterator();
+                while (it.hasNext()) {
+                    DataObject o = it.next();
+                    if (ctx.plan.goesTo(o, ctx.me, peer)) {
+                        store.register(peer, o.key(), ctx.plan.digest(o));
+                        n++;
+                    }
+                }
+            }
+        }
+        List<ObjectKey> tombstones = new ArrayList<>();
+        try (Stream<ObjectKey> keys = store.tombstones()) {
+            Iterator<ObjectKey> it = keys.iterator();
+            while (it.hasNext()) {
+                tombstones.add(it.next());
+            }
+        }
+        // Registered after the stream is closed: the store's streams must not see their own writes.
+        for (ObjectKey key : tombstones) {
+            store.register(peer, key, Digest.ABSENT);
+        }
+        return n + tombstones.size();
     }
 
     /**
@@ -217,6 +320,7 @@ final class Importer {
             return 0;
         }
         long deleted = store.acknowledge(peer, k);
+        store.pruneRejectedKeys(peer, k);
         PeerState next = ps;
         if (k > ps.acknowledgedNo()) {
             next = next.withAcknowledgedNo(k);
@@ -224,6 +328,9 @@ final class Importer {
         }
         if (ps.restoredSinceNo() > 0 && k >= ps.restoredSinceNo()) {
             next = next.withRestoredSinceNo(0);
+        }
+        if (ps.peerRestoredSinceNo() > 0 && k >= ps.peerRestoredSinceNo()) {
+            next = next.withPeerRestoredSinceNo(0);
         }
         if (next != ps) {
             store.putPeer(next);
@@ -234,7 +341,8 @@ final class Importer {
     /** Applies one body item (R9, R12, R13). */
     private void apply(StoreTransaction tx, MessageItem item, Body body) {
         ObjectKey key = item.key();
-        if (ctx.plan.kind(key.kind()).isEmpty()) {
+        Optional<ObjectKind> kind = ctx.plan.kind(key.kind());
+        if (kind.isEmpty()) {
             body.notes.add(ctx.entry(JournalEntry.Kind.WARNING, body.peer, 0, 0, 1, 0, 0,
                     "kind " + key.kind() + " is not in plan " + ctx.plan.name() + ": object skipped", List.of(key)));
             return;
@@ -242,9 +350,13 @@ final class Importer {
         ExchangeStore store = tx.exchange();
         ObjectStore objects = tx.objects();
         DataObject local = objects.get(key).orElse(null);
+        if (item instanceof MessageItem.Deletion && local != null && kind.get().deletionMark().isPresent()) {
+            // Deletions of this kind are a deletion mark here (R13).
+            item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build());
+        }
         DataObject incoming = item instanceof MessageItem.Upsert u ? u.object() : null;
-        Digest incomingDigest = incoming == null ? Canonical.ABSENT : ctx.plan.digest(incoming);
-        Digest localDigest = local == null ? Canonical.ABSENT : ctx.plan.digest(local);
+        Digest incomingDigest = incoming == null ? Digest.ABSENT : ctx.plan.digest(incoming);
+        Digest localDigest = local == null ? Digest.ABSENT : ctx.plan.digest(local);
         boolean tombstone = local == null && store.tombstone(key).isPresent();
 
         // Equal content changes nothing (R12). A retraction of something absent is equal too.
@@ -255,13 +367,9 @@ final class Importer {
         Optional<Registration> pending = store.registration(body.peer, key);
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             body.conflicts++;
-            boolean incomingWins = ctx.plan.isParentOf(body.peer, ctx.me);
-            body.notes.add(ctx.entry(JournalEntry.Kind.CONFLICT, body.peer, 0, 0, 1, 0, 0,
-                    "incoming " + describe(item) + " " + incomingDigest + " vs local " + localDigest + ": "
-                            + (incomingWins ? "the parent's (incoming) version wins"
-                                    : "the parent's (local) version wins and is sent back"),
-                    List.of(key)));
-            if (!incomingWins) {
+            ObjectVersion mine = versionFor(local, tombstone, body.peer);
+            ObjectVersion theirs = version(item, incomingDigest);
+            if (!decide(mine, theirs, key, body)) {
                 return;
             }
             store.unregister(body.peer, key);
@@ -278,6 +386,7 @@ final class Importer {
             if (item instanceof MessageItem.Deletion) {
                 store.putTombstone(key, ctx.clock.instant());
             } else {
+                // A retraction leaves no tombstone and drops the sender's row (R9).
                 store.unregister(body.peer, key);
             }
         }
@@ -285,24 +394,73 @@ final class Importer {
         body.applied++;
     }
 
-    private static String describe(MessageItem item) {
-        if (item instanceof MessageItem.Upsert) {
-            return "state";
+    /** Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. */
+    private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body) {
+        boolean senderIsParent = ctx.plan.isParentOf(body.peer, ctx.me);
+        boolean incomingWins;
+        String why;
+        if (body.header.iAmRestored) {
+            incomingWins = true;
+            why = "this node was restored from a backup: " + body.peer + "'s version wins (R4)";
+        } else if (body.header.peerRestored) {
+            incomingWins = false;
+            why = body.peer + " was restored from a backup: this node's version wins (R4)";
+        } else {
+            ObjectVersion parent = senderIsParent ? theirs : mine;
+            ObjectVersion child = senderIsParent ? mine : theirs;
+            ConflictResolver.Winner winner = ctx.plan.resolver().resolve(parent, child, key);
+            incomingWins = (winner == ConflictResolver.Winner.PARENT) == senderIsParent;
+            why = "the resolver chose the " + winner.name().toLowerCase(Locale.ROOT) + "'s version";
         }
-        return item instanceof MessageItem.Deletion ? "deletion" : "retraction";
+        body.notes.add(ctx.entry(JournalEntry.Kind.CONFLICT, body.peer, 0, 0, 1, 0, 0,
+                "incoming " + theirs.kind() + " " + theirs.digest().hex() + " vs local " + mine.kind() + " "
+                        + mine.digest().hex() + ": " + why + "; kept " + (incomingWins ? "incoming" : "local")
+                        + (incomingWins ? "" : ", sent back"),
+                List.of(key)));
+        return incomingWins;
     }
 
+    /** What this node would send the peer for the object: its state, a deletion or a retraction. */
+    private ObjectVersion versionFor(DataObject local, boolean tombstone, String peer) {
+        if (local != null && ctx.plan.goesTo(local, ctx.me, peer)) {
+            return new ObjectVersion(ObjectVersion.Kind.STATE, Optional.of(local), ctx.plan.digest(local));
+        }
+        return new ObjectVersion(local == null && tombstone ? ObjectVersion.Kind.DELETION
+                : ObjectVersion.Kind.RETRACTION, Optional.empty(), Digest.ABSENT);
+    }
+
+    private static ObjectVersion version(MessageItem item, Digest digest) {
+        if (item instanceof MessageItem.Upsert u) {
+            return new ObjectVersion(ObjectVersion.Kind.STATE, Optional.of(u.object()), digest);
+        }
+        return new ObjectVersion(item instanceof MessageItem.Deletion ? ObjectVersion.Kind.DELETION
+                : ObjectVersion.Kind.RETRACTION, Optional.empty(), Digest.ABSENT);
+    }
+
+    /** What the header transaction found. */
+    private static final class Header {
+        boolean duplicate;
+        long lastLoaded;
+        long acknowledged;
+        boolean iAmRestored;
+        boolean peerRestored;
+    }
+
+    /** One attempt at applying a body. */
     private static final class Body {
         final String peer;
-        final List<JournalEntry> notes;
+        final Header header;
+        final Set<ObjectKey> setAside;
+        final List<JournalEntry> notes = new ArrayList<>();
         ObjectKey current;
         long items;
         long applied;
         long conflicts;
 
-        Body(String peer, List<JournalEntry> notes) {
+        Body(String peer, Header header, Set<ObjectKey> setAside) {
             this.peer = peer;
-            this.notes = notes;
+            this.header = header;
+            this.setAside = setAside;
         }
     }
 }

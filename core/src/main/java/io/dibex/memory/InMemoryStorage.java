@@ -66,6 +66,8 @@ public final class InMemoryStorage implements Storage {
     private final Map<String, TreeMap<Long, UUID>> sentIds = new HashMap<>();
     private final Map<String, RegistrationTable> registrations = new HashMap<>();
     private final TreeMap<ObjectKey, Instant> tombstones = new TreeMap<>();
+    /** Per peer: the keys set aside from its messages, with the first message number listing them. */
+    private final Map<String, TreeMap<ObjectKey, Long>> rejectedKeys = new HashMap<>();
     private final List<JournalEntry> journal = new ArrayList<>();
     private final TreeMap<ObjectKey, DataObject> objects = new TreeMap<>();
 
@@ -105,6 +107,7 @@ public final class InMemoryStorage implements Storage {
             sentIds.forEach((peer, ids) -> copy.sentIds.put(peer, new TreeMap<>(ids)));
             registrations.forEach((peer, table) -> copy.registrations.put(peer, table.copy()));
             copy.tombstones.putAll(tombstones);
+            rejectedKeys.forEach((peer, keys) -> copy.rejectedKeys.put(peer, new TreeMap<>(keys)));
             copy.journal.addAll(journal);
             copy.objects.putAll(objects);
             return copy;
@@ -499,6 +502,56 @@ public final class InMemoryStorage implements Storage {
             public Optional<Instant> tombstone(ObjectKey key) {
                 check();
                 return Optional.ofNullable(tombstones.get(Objects.requireNonNull(key, "key")));
+            }
+
+            @Override
+            public long pruneTombstones(Instant before) {
+                check();
+                Objects.requireNonNull(before, "before");
+                List<ObjectKey> doomed = new ArrayList<>();
+                tombstones.forEach((key, at) -> {
+                    if (at.isBefore(before) && registrations.values().stream().noneMatch(t -> t.get(key) != null)) {
+                        doomed.add(key);
+                    }
+                });
+                for (ObjectKey key : doomed) {
+                    Instant old = tombstones.remove(key);
+                    undo.push(() -> tombstones.put(key, old));
+                }
+                return doomed.size();
+            }
+
+            @Override
+            public void putRejectedKey(String peer, ObjectKey key, long sinceNo) {
+                check();
+                Objects.requireNonNull(key, "key");
+                requirePositive(sinceNo, "sinceNo");
+                TreeMap<ObjectKey, Long> keys = rejectedKeys.computeIfAbsent(Objects.requireNonNull(peer, "peer"),
+                        p -> new TreeMap<>());
+                Long old = keys.put(key, sinceNo);
+                undo.push(() -> restore(keys, key, old));
+            }
+
+            @Override
+            public List<ObjectKey> rejectedKeys(String peer) {
+                check();
+                TreeMap<ObjectKey, Long> keys = rejectedKeys.get(Objects.requireNonNull(peer, "peer"));
+                return keys == null ? List.of() : List.copyOf(keys.keySet());
+            }
+
+            @Override
+            public void pruneRejectedKeys(String peer, long acknowledgedNo) {
+                check();
+                TreeMap<ObjectKey, Long> keys = rejectedKeys.get(Objects.requireNonNull(peer, "peer"));
+                if (keys == null) {
+                    return;
+                }
+                for (Map.Entry<ObjectKey, Long> e : List.copyOf(keys.entrySet())) {
+                    if (e.getValue() <= acknowledgedNo) {
+                        keys.remove(e.getKey());
+                        undo.push(() -> keys.put(e.getKey(), e.getValue()));
+                    }
+                }
             }
 
             @Override

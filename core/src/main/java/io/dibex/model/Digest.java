@@ -13,7 +13,21 @@ public final class Digest {
     /** The length of a digest in bytes. */
     public static final int LENGTH = 32;
 
+    /**
+     * The digest of an absent object: what a registration of a deletion or a retraction holds
+     * (R2, R4). It differs from the digest of every state.
+     */
+    public static final Digest ABSENT = sha256("dibex:absent".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     private final byte[] bytes;
+
+    private static Digest sha256(byte[] bytes) {
+        try {
+            return new Digest(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
 
     private Digest(byte[] bytes) {
         this.bytes = bytes;

@@ -129,6 +129,29 @@ public interface ExchangeStore {
     /** Removes the tombstone of {@code key}; returns whether one existed. */
     boolean removeTombstone(ObjectKey key);
 
+    /**
+     * Deletes the tombstones recorded before {@code before} whose key no registration row of any
+     * peer holds (R13: a tombstone is kept while registered, then for the retention period).
+     *
+     * @return how many were deleted
+     */
+    long pruneTombstones(Instant before);
+
+    // ---- keys this node set aside (R6 quarantine)
+
+    /**
+     * Lists {@code key} as rejected in this node's headers to {@code peer}, from message
+     * {@code sinceNo} on, until the peer acknowledges a message numbered {@code sinceNo} or more.
+     * Replaces an earlier entry of the same key.
+     */
+    void putRejectedKey(String peer, ObjectKey key, long sinceNo);
+
+    /** The keys listed as rejected for {@code peer}, in key order. */
+    java.util.List<ObjectKey> rejectedKeys(String peer);
+
+    /** Removes the rejected keys of {@code peer} listed since a number up to {@code acknowledgedNo}. */
+    void pruneRejectedKeys(String peer, long acknowledgedNo);
+
     // ---- journal (R15)
 
     /** Appends a journal entry; entries keep their order of appending. */

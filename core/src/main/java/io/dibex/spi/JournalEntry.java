@@ -49,6 +49,8 @@ public record JournalEntry(
         RESTORE,
         /** A conflict was resolved (R12). */
         CONFLICT,
+        /** An object the host refused was set aside (R6 quarantine). */
+        QUARANTINE,
         /** Something worth an operator's attention that did not fail the step. */
         WARNING
     }

@@ -11,7 +11,8 @@ package io.dibex.spi;
  *       serializable with respect to each other: the engine never sees another transaction's
  *       uncommitted writes, and a transaction that starts after another committed sees all of
  *       its writes (the export snapshot rule of R3 depends on this).</li>
- *   <li>A transaction is used by one thread at a time.</li>
+ *   <li>A transaction is used by one thread at a time, and the engine never holds two
+ *       transactions on one thread: an implementation may refuse a nested {@code begin()}.</li>
  *   <li>An implementation may block in {@code begin()} or in any call until a conflicting
  *       transaction ends, or throw {@link io.dibex.StorageException} so that the engine rolls
  *       back; it must never let two conflicting transactions both commit.</li>

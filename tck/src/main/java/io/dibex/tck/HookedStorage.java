@@ -7,13 +7,14 @@ import java.util.Objects;
 /**
  * A storage wrapper that runs a test's action just before a chosen {@link #begin()}: the way to
  * slip a host write in between two transactions of the engine, such as an export's T1 and its
- * read (R3).
+ * read (R3). It can also make the host refuse objects, as a host's constraint would (R6).
  */
 public final class HookedStorage implements Storage {
 
     private final Storage delegate;
     private long countdown;
     private Runnable action;
+    private volatile java.util.function.Predicate<io.dibex.model.DataObject> refuse = o -> false;
 
     /** Wraps {@code delegate}. */
     public HookedStorage(Storage delegate) {
@@ -30,6 +31,14 @@ public final class HookedStorage implements Storage {
         }
         this.countdown = n;
         this.action = Objects.requireNonNull(action, "action");
+    }
+
+    /**
+     * Makes every {@code ObjectStore.put} of an object matching {@code refuse} throw
+     * {@link io.dibex.ObjectRejectedException}, as a host constraint would.
+     */
+    public void refusePuts(java.util.function.Predicate<io.dibex.model.DataObject> refuse) {
+        this.refuse = Objects.requireNonNull(refuse, "refuse");
     }
 
     /** The wrapped storage. */
@@ -49,6 +58,57 @@ public final class HookedStorage implements Storage {
         if (run != null) {
             run.run();
         }
-        return delegate.begin();
+        StoreTransaction tx = delegate.begin();
+        return new StoreTransaction() {
+            @Override
+            public io.dibex.spi.ExchangeStore exchange() {
+                return tx.exchange();
+            }
+
+            @Override
+            public io.dibex.spi.ObjectStore objects() {
+                io.dibex.spi.ObjectStore objects = tx.objects();
+                return new io.dibex.spi.ObjectStore() {
+                    @Override
+                    public java.util.Optional<io.dibex.model.DataObject> get(io.dibex.model.ObjectKey key) {
+                        return objects.get(key);
+                    }
+
+                    @Override
+                    public java.util.Map<io.dibex.model.ObjectKey, io.dibex.model.DataObject> getAll(
+                            java.util.Collection<io.dibex.model.ObjectKey> keys) {
+                        return objects.getAll(keys);
+                    }
+
+                    @Override
+                    public void put(io.dibex.model.DataObject object) {
+                        if (refuse.test(object)) {
+                            throw new io.dibex.ObjectRejectedException(object.key(), "refused by the host's rule");
+                        }
+                        objects.put(object);
+                    }
+
+                    @Override
+                    public boolean delete(io.dibex.model.ObjectKey key) {
+                        return objects.delete(key);
+                    }
+
+                    @Override
+                    public java.util.stream.Stream<io.dibex.model.DataObject> list(String kind) {
+                        return objects.list(kind);
+                    }
+                };
+            }
+
+            @Override
+            public void commit() {
+                tx.commit();
+            }
+
+            @Override
+            public void close() {
+                tx.close();
+            }
+        };
     }
 }

@@ -148,10 +148,21 @@ public final class Network {
      * @throws AssertionError if that does not happen within {@code maxRounds}
      */
     public int settle(int maxRounds) {
+        return settle(maxRounds, 0);
+    }
+
+    /**
+     * Runs rounds until one exports nothing and exactly {@code registrationsLeft} registrations are
+     * left in the whole network (rows held back on purpose, such as rejected ones).
+     *
+     * @return the number of rounds run
+     * @throws AssertionError if that does not happen within {@code maxRounds}
+     */
+    public int settle(int maxRounds, long registrationsLeft) {
         transport.releaseHeld();
         for (int i = 1; i <= maxRounds; i++) {
             int sent = round();
-            if (sent == 0 && totalRegistrations() == 0) {
+            if (sent == 0 && totalRegistrations() == registrationsLeft) {
                 return i;
             }
         }

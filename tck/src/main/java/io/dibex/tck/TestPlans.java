@@ -9,6 +9,8 @@ import io.dibex.model.Value;
 import io.dibex.model.ValueType;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The plans and objects the scenario suite uses: a central node {@code C} with branches
@@ -47,6 +49,31 @@ public final class TestPlans {
                         .field("Owner", ValueType.STRING)
                         .field("Amount", ValueType.DECIMAL)
                         .build());
+    }
+
+    /**
+     * The standard test plan with routing: a sale goes to its owner (the node named in its
+     * {@code Owner} field) and every node on the path from there to the central node; items go
+     * everywhere. Sales map deletions to nothing special; use {@link #tradeBuilder} to vary.
+     */
+    public static ExchangePlan.Builder routedBuilder(String name) {
+        Map<String, Set<String>> pathToCentral = Map.of(
+                "C", Set.of("C"),
+                "B1", Set.of("B1", "C"),
+                "B2", Set.of("B2", "C"),
+                "B11", Set.of("B11", "B1", "C"));
+        return tradeBuilder(name).routing((object, node) -> !object.key().kind().equals(SALE)
+                || pathToCentral.getOrDefault(object.text("Owner").orElse(""), Set.of()).contains(node));
+    }
+
+    /** The routed test plan. */
+    public static ExchangePlan routed() {
+        return routedBuilder("Trade").build();
+    }
+
+    /** The key of sale {@code id}. */
+    public static ObjectKey saleKey(String id) {
+        return ObjectKey.of(SALE, id);
     }
 
     /** The key of item {@code code}. */

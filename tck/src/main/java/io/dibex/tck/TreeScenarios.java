@@ -1,0 +1,437 @@
+package io.dibex.tck;
+
+import static io.dibex.tck.TestPlans.item;
+import static io.dibex.tck.TestPlans.itemKey;
+import static io.dibex.tck.TestPlans.sale;
+import static io.dibex.tck.TestPlans.saleKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dibex.ConflictResolver;
+import io.dibex.ExchangePlan;
+import io.dibex.ExportResult;
+import io.dibex.ImportResult;
+import io.dibex.PoisonPolicy;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.Value;
+import io.dibex.spi.JournalEntry;
+import io.dibex.spi.Registration;
+import io.dibex.spi.Storage;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tree scenarios (R4, R6, R7, R9, R12, R13), written once and run over any
+ * {@link NetworkConfig}. The network is {@code C} with branches {@code B1} and {@code B2}, and
+ * {@code B11} under {@code B1}; sales are routed to their owner and the path to {@code C}, items
+ * everywhere.
+ */
+public abstract class TreeScenarios {
+
+    /** The store, codec and transport under test. */
+    protected abstract NetworkConfig config();
+
+    private Network net;
+
+    private Network network(ExchangePlan plan) {
+        net = new Network(plan, config());
+        return net;
+    }
+
+    @AfterEach
+    void nothingLeftOpen() {
+        if (net != null) {
+            net.checkClosed();
+        }
+    }
+
+    // ---- R9 routing
+
+    @Test
+    @DisplayName("a change at a branch of a branch reaches the other branch through the central node and never echoes back (R9)")
+    void changeTravelsTheTreeWithoutEcho() {
+        network(TestPlans.routed());
+        net.put("B11", item("A", "from B11", "1"));
+        net.settle(10);
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("A"))).as(node).contains(item("A", "from B11", "1"));
+        }
+        assertThat(itemsLoaded("B11")).as("nothing came back to where it started").isZero();
+        assertThat(itemsLoaded("B1", "C")).as("C never sends it back to B1").isZero();
+        assertThat(itemsLoaded("C", "B1")).isPositive();
+        assertThat(itemsLoaded("B2", "C")).isPositive();
+    }
+
+    @Test
+    @DisplayName("a document moved to another branch is retracted at the first, not deleted nor marked, and appears at the second (R9)")
+    void movedDocumentIsRetracted() {
+        network(TestPlans.routedBuilder("Trade")
+                .kind(io.dibex.ObjectKind.document("Marked").deletionMark("DeletionMark").build()).build());
+        net.put("B1", sale("S", "B1", "10.00"));
+        net.settle(10);
+        assertThat(net.get("B2", saleKey("S"))).isEmpty();
+        assertThat(net.get("B11", saleKey("S"))).as("routed to its owner and up, not down").isEmpty();
+
+        net.put("C", sale("S", "B2", "10.00"));
+        net.settle(10);
+
+        assertThat(net.get("B1", saleKey("S"))).as("retracted").isEmpty();
+        assertThat(net.state("B1").tombstones()).as("a retraction leaves no tombstone").isEmpty();
+        assertThat(net.get("B2", saleKey("S"))).contains(sale("S", "B2", "10.00"));
+        assertThat(net.get("C", saleKey("S"))).contains(sale("S", "B2", "10.00"));
+    }
+
+    @Test
+    @DisplayName("a retraction meeting an unsent edit is a conflict the parent wins, and the document is deleted nowhere (R9, R12)")
+    void retractionMeetingUnsentEdit() {
+        for (boolean branchFirst : new boolean[] {false, true}) {
+            network(TestPlans.routed());
+            net.put("B1", sale("S", "B1", "10.00"));
+            net.settle(10);
+            net.put("B1", sale("S", "B1", "99.00"));
+            net.put("C", sale("S", "B2", "10.00"));
+            if (branchFirst) {
+                net.exchange("B1", "C");
+                net.exchange("C", "B1");
+            } else {
+                net.exchange("C", "B1");
+                net.exchange("B1", "C");
+            }
+            net.settle(10);
+            String order = branchFirst ? "branch's edit first" : "retraction first";
+            assertThat(journal(branchFirst ? "C" : "B1", JournalEntry.Kind.CONFLICT)).as(order).isNotEmpty();
+            assertThat(net.get("B1", saleKey("S"))).as(order).isEmpty();
+            assertThat(net.get("C", saleKey("S"))).as(order).contains(sale("S", "B2", "10.00"));
+            assertThat(net.get("B2", saleKey("S"))).as(order).contains(sale("S", "B2", "10.00"));
+            for (String node : net.names()) {
+                assertThat(net.state(node).tombstones()).as(order + ": deleted nowhere, " + node).isEmpty();
+            }
+            net.checkClosed();
+        }
+    }
+
+    // ---- R12 conflicts
+
+    @Test
+    @DisplayName("a branch editing what the central node just sent it is no conflict: the central node keeps the branch's version (R4, R12)")
+    void editOfReceivedStateIsNoConflict() {
+        network(TestPlans.routed());
+        for (int i = 1; i <= 4; i++) {
+            net.put("C", item("P" + i, "pad", "1"));
+            net.exchange("C", "B1");
+            net.exchange("B1", "C");
+        }
+        net.put("C", item("X", "central", "1"));
+        ExportResult five = net.export("C", "B1").orElseThrow();
+        assertThat(five.messageNo()).isEqualTo(5);
+        net.deliver("B1");
+        net.put("B1", item("X", "branch", "2"));
+        ExportResult reply = net.exchange("B1", "C").orElseThrow();
+        assertThat(reply.receivedNo()).isEqualTo(5);
+
+        assertThat(net.get("C", itemKey("X"))).contains(item("X", "branch", "2"));
+        assertThat(journal("C", JournalEntry.Kind.CONFLICT)).isEmpty();
+        net.settle(10);
+        assertEverywhere(itemKey("X"), item("X", "branch", "2"));
+    }
+
+    @Test
+    @DisplayName("the same object changed at the central node and at a branch converges to the parent's version by default (R12)")
+    void parentWinsByDefault() {
+        network(TestPlans.routed());
+        concurrentEdits();
+        assertEverywhere(itemKey("X"), item("X", "central", "3"));
+        assertThat(journal("C", JournalEntry.Kind.CONFLICT)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("parent").contains("kept local"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("parent").contains("kept incoming"));
+    }
+
+    @Test
+    @DisplayName("a custom resolver decides alike at both ends (R12)")
+    void customResolverDecides() {
+        network(TestPlans.routedBuilder("Trade").conflictResolver((parent, child, key) -> ConflictResolver.Winner.CHILD)
+                .build());
+        concurrentEdits();
+        assertEverywhere(itemKey("X"), item("X", "branch", "2"));
+    }
+
+    private void concurrentEdits() {
+        net.put("C", item("X", "original", "1"));
+        net.settle(10);
+        net.put("B1", item("X", "branch", "2"));
+        net.put("C", item("X", "central", "3"));
+        net.export("B1", "C");
+        net.export("C", "B1");
+        net.deliver("C");
+        net.deliver("B1");
+        net.settle(10);
+    }
+
+    @Test
+    @DisplayName("two sibling branches editing one item converge to the first that reached the central node (R12)")
+    void siblingsFirstArrivalWins() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "original", "1"));
+        net.settle(10);
+        net.put("B1", item("X", "from B1", "2"));
+        net.put("B2", item("X", "from B2", "3"));
+        net.exchange("B2", "C");
+        net.exchange("B1", "C");
+        net.settle(10);
+        assertEverywhere(itemKey("X"), item("X", "from B2", "3"));
+    }
+
+    @Test
+    @DisplayName("an edit racing a deletion is decided by the resolver and every node agrees (R12, R13)")
+    void editRacingDeletion() {
+        for (ConflictResolver.Winner winner : ConflictResolver.Winner.values()) {
+            network(TestPlans.routedBuilder("Trade").conflictResolver((p, c, k) -> winner).build());
+            net.put("C", item("X", "original", "1"));
+            net.settle(10);
+            net.delete("C", itemKey("X"));
+            net.put("B1", item("X", "edited", "2"));
+            net.export("B1", "C");
+            net.export("C", "B1");
+            net.deliver("C");
+            net.deliver("B1");
+            net.settle(10);
+            if (winner == ConflictResolver.Winner.PARENT) {
+                for (String node : net.names()) {
+                    assertThat(net.get(node, itemKey("X"))).as("deleted at " + node).isEmpty();
+                }
+            } else {
+                assertEverywhere(itemKey("X"), item("X", "edited", "2"));
+            }
+            net.checkClosed();
+        }
+    }
+
+    // ---- R13 deletions
+
+    @Test
+    @DisplayName("a stale upsert of a deleted object from a sender the deletion is still registered for does not resurrect it (R13)")
+    void staleUpsertDoesNotResurrect() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "original", "1"));
+        net.settle(10);
+        net.put("B1", item("X", "stale edit", "2"));
+        net.delete("C", itemKey("X"));
+        net.exchange("B1", "C");
+        assertThat(net.get("C", itemKey("X"))).as("the deletion still registered for B1 wins at C").isEmpty();
+        net.settle(10);
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as(node).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a tombstone is kept while registered and for the retention period, then pruned (R13)")
+    void tombstoneRetention() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        net.delete("C", itemKey("X"));
+        net.clock().advance(net.plan().tombstoneRetention().plusDays(1));
+        assertThat(net.node("C").pruneTombstones()).as("still registered for B1 and B2").isZero();
+        net.settle(10);
+        assertThat(net.node("B11").pruneTombstones()).as("deleted there after the clock moved: within retention")
+                .isZero();
+        assertThat(net.node("C").pruneTombstones()).isEqualTo(1);
+        assertThat(net.state("C").tombstones()).isEmpty();
+        assertThat(net.state("B11").tombstones()).containsExactly(itemKey("X"));
+    }
+
+    @Test
+    @DisplayName("a kind that maps deletions to a deletion mark keeps the object, marked, everywhere (R13)")
+    void deletionMark() {
+        network(TestPlans.routedBuilder("Trade")
+                .kind(io.dibex.ObjectKind.catalog("Unit").deletionMark("DeletionMark").build()).build());
+        DataObject kg = DataObject.builder(ObjectKey.of("Unit", "kg")).set("Name", "kilogram").build();
+        net.put("B11", kg);
+        net.settle(10);
+        net.delete("B11", kg.key());
+        net.settle(10);
+        DataObject marked = kg.toBuilder().set("DeletionMark", Value.of(true)).build();
+        assertEverywhere(kg.key(), marked);
+        for (String node : net.names()) {
+            assertThat(net.state(node).tombstones()).as(node).isEmpty();
+        }
+    }
+
+    // ---- R4 restored nodes
+
+    @Test
+    @DisplayName("a branch restored from an old backup gets back everything and never overwrites the central node's newer edit (R4)")
+    void restoredBranchConverges() {
+        network(TestPlans.routed());
+        net.put("B1", item("X", "by B1", "1"));
+        net.put("B1", sale("S1", "B1", "5.00"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+
+        net.put("B1", item("Y", "after backup", "1"));
+        net.exchange("B1", "C");
+        net.put("C", item("X", "central edit", "2"));
+        net.exchange("C", "B1");
+        net.put("C", sale("S2", "B11", "7.00"));
+        net.exchange("C", "B1");
+
+        net.restore("B1", backup);
+        assertThat(net.get("B1", itemKey("X"))).contains(item("X", "by B1", "1"));
+        net.put("B1", item("X", "stale edit after restore", "9"));
+        quiesce();
+
+        assertEverywhere(itemKey("X"), item("X", "central edit", "2"));
+        assertEverywhere(itemKey("Y"), item("Y", "after backup", "1"));
+        for (String node : List.of("C", "B1", "B11")) {
+            assertThat(net.get(node, saleKey("S2"))).as(node).contains(sale("S2", "B11", "7.00"));
+        }
+        for (String node : List.of("C", "B1")) {
+            assertThat(net.get(node, saleKey("S1"))).as(node).contains(sale("S1", "B1", "5.00"));
+        }
+        assertThat(net.get("B11", saleKey("S1"))).as("not routed below its owner").isEmpty();
+        assertThat(journal("C", JournalEntry.Kind.RESTORE)).as("C registered everything again for B1").isNotEmpty();
+        assertThat(journal("B1", JournalEntry.Kind.RESTORE)).as("B1 found it was restored").isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("a central node restored from a backup gets back every change its branches had seen (R4)")
+    void restoredCentralConverges() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("C");
+        net.put("B1", item("Y", "y", "1"));
+        net.put("B11", sale("S", "B11", "3.00"));
+        net.put("C", item("Z", "z", "1"));
+        net.settle(10);
+        net.delete("B2", itemKey("X"));
+        net.exchange("B2", "C");
+
+        net.restore("C", backup);
+        quiesce();
+
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        for (String node : List.of("C", "B1", "B11")) {
+            assertThat(net.get(node, saleKey("S"))).as(node).contains(sale("S", "B11", "3.00"));
+        }
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion that had reached C before its restore, " + node)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a restored branch that stays idle is found at the keep-alive (R4, R7)")
+    void idleRestoredBranchIsFoundByKeepAlive() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B2");
+        net.put("C", item("Y", "y", "1"));
+        net.settle(10);
+        net.restore("B2", backup);
+        assertThat(net.get("B2", itemKey("Y"))).isEmpty();
+        assertThat(net.round()).as("both sides idle: nothing moves").isZero();
+
+        net.clock().advance(net.plan().keepAlive());
+        net.settle(10);
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+    }
+
+    // ---- R6 poison objects
+
+    @Test
+    @DisplayName("an object the host refuses fails the whole body, again and again, while acknowledgments flow both ways (R6)")
+    void poisonKeepsFailingByDefault() {
+        network(TestPlans.routed());
+        net.hooks("B1").refusePuts(o -> o.key().equals(itemKey("D")));
+        net.put("B1", item("E", "from B1", "1"));
+        net.exchange("B1", "C");
+        net.put("C", item("A", "a", "1"));
+        net.put("C", item("B", "b", "1"));
+        net.put("C", item("D", "poison", "-1"));
+        net.export("C", "B1");
+        List<ImportResult> loaded = net.deliver("B1");
+        assertThat(loaded).isEmpty();
+        assertThat(net.get("B1", itemKey("A"))).as("all or nothing").isEmpty();
+        assertThat(net.node("B1").pendingRegistrations("C")).as("C's header acknowledged E anyway").isZero();
+
+        net.put("B1", item("F", "from B1", "1"));
+        net.exchange("B1", "C");
+        assertThat(net.get("C", itemKey("F"))).as("data still flows upwards").isPresent();
+        net.export("C", "B1");
+        net.deliver("B1");
+        assertThat(net.get("B1", itemKey("A"))).as("keeps failing").isEmpty();
+        assertThat(journal("B1", JournalEntry.Kind.IMPORT_FAILED)).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.keys()).containsExactly(itemKey("D")));
+        assertThat(net.node("C").pendingRegistrations("B1")).as("C keeps its rows for B1").isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("with quarantine the refused object is set aside, the rest applied, and a newer edit goes through (R6)")
+    void poisonIsQuarantined() {
+        network(TestPlans.routedBuilder("Trade").poisonPolicy(PoisonPolicy.QUARANTINE).build());
+        net.hooks("B1").refusePuts(o -> o.key().equals(itemKey("D"))
+                && ((Value.Decimal) o.get("Price")).value().signum() < 0);
+        net.put("C", item("A", "a", "1"));
+        net.put("C", item("B", "b", "1"));
+        net.put("C", item("D", "poison", "-1"));
+        net.exchange("C", "B1");
+        assertThat(net.get("B1", itemKey("A"))).isPresent();
+        assertThat(net.get("B1", itemKey("B"))).isPresent();
+        assertThat(net.get("B1", itemKey("D"))).isEmpty();
+        assertThat(journal("B1", JournalEntry.Kind.QUARANTINE)).singleElement().satisfies(e -> {
+            assertThat(e.keys()).containsExactly(itemKey("D"));
+            assertThat(e.detail()).contains("refused by the host's rule");
+        });
+
+        net.exchange("B1", "C");
+        Optional<Registration> held = net.state("C").registrations().get("B1").stream()
+                .filter(r -> r.key().equals(itemKey("D"))).findFirst();
+        assertThat(held).as("kept registered, marked rejected").hasValueSatisfying(r -> assertThat(r.rejected()).isTrue());
+        assertThat(net.node("C").pendingRegistrations("B1")).isEqualTo(1);
+        net.settle(10, 1);
+        assertThat(net.export("C", "B1")).as("not resent").isEmpty();
+
+        net.put("C", item("D", "fixed", "4"));
+        net.settle(10, 0);
+        assertEverywhere(itemKey("D"), item("D", "fixed", "4"));
+        assertThat(net.node("B1").pendingRegistrations("C")).isZero();
+    }
+
+    // ---- helpers
+
+    /** Runs rounds, with a keep-alive period between them, until nothing moves and nothing is registered. */
+    private void quiesce() {
+        for (int i = 0; i < 6; i++) {
+            net.clock().advance(net.plan().keepAlive());
+            net.settle(20);
+        }
+    }
+
+    private void assertEverywhere(ObjectKey key, DataObject expected) {
+        for (String node : net.names()) {
+            assertThat(net.get(node, key)).as(key + " at " + node).contains(expected);
+        }
+    }
+
+    private List<JournalEntry> journal(String node, JournalEntry.Kind kind) {
+        return net.node(node).journal().stream().filter(e -> e.kind() == kind).collect(Collectors.toList());
+    }
+
+    private long itemsLoaded(String node) {
+        return journal(node, JournalEntry.Kind.IMPORT).stream().mapToLong(JournalEntry::objects).sum();
+    }
+
+    private long itemsLoaded(String node, String from) {
+        return journal(node, JournalEntry.Kind.IMPORT).stream().filter(e -> e.peer().equals(from))
+                .mapToLong(JournalEntry::objects).sum();
+    }
+}
