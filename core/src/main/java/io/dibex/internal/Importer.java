@@ -269,18 +269,15 @@ final class Importer {
                 }
             }
         }
-        List<ObjectKey> tombstones = new ArrayList<>();
+        // Registering writes registrations, not tombstones: the stream's own rows stay untouched.
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                tombstones.add(it.next());
+                store.register(peer, it.next(), Digest.ABSENT);
+                n++;
             }
         }
-        // Registered after the stream is closed: the store's streams must not see their own writes.
-        for (ObjectKey key : tombstones) {
-            store.register(peer, key, Digest.ABSENT);
-        }
-        return n + tombstones.size();
+        return n;
     }
 
     /**

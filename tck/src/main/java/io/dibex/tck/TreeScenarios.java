@@ -268,7 +268,17 @@ public abstract class TreeScenarios {
     @Test
     @DisplayName("a branch restored from an old backup gets back everything and never overwrites the central node's newer edit (R4)")
     void restoredBranchConverges() {
-        network(TestPlans.routed());
+        for (ConflictResolver resolver : List.of(ConflictResolver.PARENT_WINS, CHILD_WINS)) {
+            network(TestPlans.routedBuilder("Trade").conflictResolver(resolver).build());
+            restoreBranchFromOldBackup();
+            net.checkClosed();
+        }
+    }
+
+    /** Child-wins: proves the restored-link rule, not the resolver, keeps a restored child's stale state out. */
+    private static final ConflictResolver CHILD_WINS = (parent, child, key) -> ConflictResolver.Winner.CHILD;
+
+    private void restoreBranchFromOldBackup() {
         net.put("B1", item("X", "by B1", "1"));
         net.put("B1", sale("S1", "B1", "5.00"));
         net.settle(10);
@@ -297,6 +307,26 @@ public abstract class TreeScenarios {
         assertThat(net.get("B11", saleKey("S1"))).as("not routed below its owner").isEmpty();
         assertThat(journal("C", JournalEntry.Kind.RESTORE)).as("C registered everything again for B1").isNotEmpty();
         assertThat(journal("B1", JournalEntry.Kind.RESTORE)).as("B1 found it was restored").isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("a restored central node's old state never overwrites a branch's newer one, whatever the resolver (R4)")
+    void restoredCentralOldStateLoses() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "old at C", "1"));
+        Storage backup = net.backup("C");
+        net.settle(10);
+        net.put("B1", item("X", "newer at B1", "2"));
+        net.settle(10);
+        assertEverywhere(itemKey("X"), item("X", "newer at B1", "2"));
+
+        net.restore("C", backup);
+        assertThat(net.node("C").pendingRegistrations("B1")).as("the backup still holds X v1 for B1").isEqualTo(1);
+        quiesce();
+
+        assertEverywhere(itemKey("X"), item("X", "newer at B1", "2"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .contains("C was restored from a backup: this node's version wins"));
     }
 
     @Test
