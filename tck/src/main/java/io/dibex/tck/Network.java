@@ -36,9 +36,17 @@ public final class Network {
 
     /** Builds a node for every node of {@code plan}, on fresh stores of {@code config}. */
     public Network(ExchangePlan plan, NetworkConfig config) {
+        this(plan, config, FlakyTransport.builder().seed(1));
+    }
+
+    /**
+     * Builds a node for every node of {@code plan}, on fresh stores of {@code config}, sharing a
+     * transport built by {@code transport} over the configuration's transport.
+     */
+    public Network(ExchangePlan plan, NetworkConfig config, FlakyTransport.Builder transport) {
         this.plan = plan;
         this.config = config;
-        this.transport = FlakyTransport.builder().delegate(config.newTransport()).seed(1).build();
+        this.transport = transport.delegate(config.newTransport()).build();
         for (String name : plan.nodes()) {
             install(name, config.newStorage(name));
         }

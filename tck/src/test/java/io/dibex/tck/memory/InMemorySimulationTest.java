@@ -1,0 +1,31 @@
+package io.dibex.tck.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dibex.codec.MessageCodec;
+import io.dibex.tck.NetworkConfig;
+import io.dibex.tck.Simulation;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The randomized convergence simulation on in-memory stores: a fixed list of seeds in the build,
+ * thousands under {@code -Psoak} (property {@code dibex.soak.runs}).
+ */
+class InMemorySimulationTest {
+
+    static LongStream seeds() {
+        long runs = Long.getLong("dibex.soak.runs", 0);
+        return runs > 0 ? LongStream.range(1000, 1000 + runs) : LongStream.of(1, 2, 3, 5, 8, 13, 21, 34, 55, 89);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @DisplayName("after random changes and faults stop, every node converges and nothing is lost or resurrected")
+    void converges(long seed) {
+        Simulation.Report report = new Simulation(NetworkConfig.inMemory(MessageCodec.binary())).run(seed, 400);
+        assertThat(report.writes()).isPositive();
+    }
+}
