@@ -189,6 +189,9 @@ final class Exporter {
                 counts.retractions++;
             }
             writer.write(item);
+            if (key.id().equals(System.getProperty("dbg"))) {
+                System.err.println("DBG " + ctx.me + " -> " + peer + " " + item);
+            }
             spool.add(key, digest);
         }
     }

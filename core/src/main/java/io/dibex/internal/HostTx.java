@@ -38,6 +38,9 @@ final class HostTx implements HostTransaction {
         ObjectKind kind = requireKind(object.key());
         DataObject before = tx.objects().get(object.key()).orElse(null);
         tx.objects().put(object);
+        if (object.key().id().equals(System.getProperty("dbg"))) {
+            System.err.println("DBG " + ctx.me + " WRITE " + object);
+        }
         tx.exchange().removeTombstone(object.key());
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), object.key(), before, object, null);

@@ -362,6 +362,15 @@ final class Importer {
             return;
         }
         Optional<Registration> pending = store.registration(body.peer, key);
+        if (key.id().equals(System.getProperty("dbg"))) {
+            System.err.println("DBG " + ctx.me + " <- " + body.peer + " " + item + " local=" + local + " pending=" + pending);
+        }
+        if (pending.isPresent() && pending.get().base().equals(incomingDigest) && !pending.get().base().equals(
+                pending.get().digest())) {
+            // The sender resends the very state this node's pending change replaced: it has not seen
+            // the change yet. Not a conflict: the change stands and goes out (R12).
+            return;
+        }
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             body.conflicts++;
             ObjectVersion mine = versionFor(local, tombstone, body.peer);

@@ -2,6 +2,7 @@ package io.dibex.internal;
 
 import io.dibex.ExchangePlan;
 import io.dibex.model.DataObject;
+import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
 import io.dibex.spi.ExchangeStore;
 
@@ -36,12 +37,14 @@ final class Registrar {
             }
             boolean went = before != null && plan.goesTo(before, me, neighbour);
             boolean goes = after != null && plan.goesTo(after, me, neighbour);
+            // The base: what the neighbour may still hold and send back, which is then no conflict (R12).
+            Digest base = went ? plan.digest(before) : Digest.ABSENT;
             if (goes) {
-                store.register(neighbour, key, plan.digest(after));
+                store.register(neighbour, key, plan.digest(after), base);
                 written++;
             } else if (went) {
                 // Sent at export as a deletion where this node holds the tombstone, else as a retraction (R3).
-                store.register(neighbour, key, Canonical.ABSENT);
+                store.register(neighbour, key, Digest.ABSENT, base);
                 written++;
             }
         }

@@ -307,15 +307,17 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
-            public void register(String peer, ObjectKey key, Digest digest) {
+            public void register(String peer, ObjectKey key, Digest digest, Digest base) {
                 check();
                 Objects.requireNonNull(digest, "digest");
+                Objects.requireNonNull(base, "base");
                 RegistrationTable table = table(peer);
                 Registration old = table.get(Objects.requireNonNull(key, "key"));
                 // R2: one row per (peer, key); a new state must go out again, what was last sent stays known.
                 setRow(table, key, old == null
-                        ? new Registration(peer, key, digest, 0, 0, null, false)
-                        : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false));
+                        ? new Registration(peer, key, digest, 0, 0, null, false, base)
+                        : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false,
+                                old.base()));
             }
 
             @Override
@@ -326,8 +328,7 @@ public final class InMemoryStorage implements Storage {
                     return false;
                 }
                 if (!old.rejected()) {
-                    setRow(table(peer), key, new Registration(peer, key, old.digest(), old.firstSentNo(),
-                            old.lastSentNo(), old.lastSentDigest(), true));
+                    setRow(table(peer), key, old.withRejected(true));
                 }
                 return true;
             }
@@ -374,8 +375,7 @@ public final class InMemoryStorage implements Storage {
                 // Each row numbered leaves the unsent index, so the next first unsent key is the next in order.
                 for (ObjectKey key; table != null && numbered < cap && (key = table.firstUnsent()) != null; numbered++) {
                     Registration r = table.get(key);
-                    setRow(table, key, new Registration(peer, key, r.digest(), messageNo, r.lastSentNo(),
-                            r.lastSentDigest(), false));
+                    setRow(table, key, r.withFirstSentNo(messageNo));
                 }
                 return numbered;
             }
@@ -445,8 +445,7 @@ public final class InMemoryStorage implements Storage {
                 Objects.requireNonNull(digest, "digest");
                 Registration r = row(peer, key);
                 if (r != null) {
-                    setRow(table(peer), key, new Registration(peer, key, r.digest(), r.firstSentNo(), messageNo,
-                            digest, r.rejected()));
+                    setRow(table(peer), key, r.withLastSent(messageNo, digest));
                 }
             }
 
@@ -459,8 +458,7 @@ public final class InMemoryStorage implements Storage {
                 }
                 for (ObjectKey key : table.withFirstSentNo(messageNo)) {
                     Registration r = table.get(key);
-                    setRow(table, key, new Registration(peer, key, r.digest(), 0, r.lastSentNo(), r.lastSentDigest(),
-                            r.rejected()));
+                    setRow(table, key, r.withFirstSentNo(0));
                 }
             }
 

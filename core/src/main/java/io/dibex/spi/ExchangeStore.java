@@ -45,11 +45,16 @@ public interface ExchangeStore {
     // ---- registrations (R2, R3, R4)
 
     /**
-     * Registers a change of {@code key} for {@code peer} (R2): creates the row, or updates its
-     * digest and clears its {@code firstSentNo} and {@code rejected} flag. The last sent
-     * number and digest are kept.
+     * Registers a change of {@code key} for {@code peer} (R2): creates the row with {@code base},
+     * or updates its digest and clears its {@code firstSentNo} and {@code rejected} flag. An
+     * existing row keeps its base, and its last sent number and digest.
      */
-    void register(String peer, ObjectKey key, Digest digest);
+    void register(String peer, ObjectKey key, Digest digest, Digest base);
+
+    /** {@link #register(String, ObjectKey, Digest, Digest)} with {@link Digest#ABSENT} as the base of a new row. */
+    default void register(String peer, ObjectKey key, Digest digest) {
+        register(peer, key, digest, Digest.ABSENT);
+    }
 
     /**
      * Marks the row of (peer, key) rejected (R6 quarantine: the peer listed the key as rejected

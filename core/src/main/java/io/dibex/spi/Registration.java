@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param lastSentNo the number of the last message that carried the row; 0 if none
  * @param lastSentDigest the digest of the state that message carried; null if none
  * @param rejected whether the peer rejected the object and it is held back (R6 quarantine)
+ * @param base the digest of the state this node held when the row was created: the state the
+ *     peer may still hold and send again, which is then no conflict (R12); {@link Digest#ABSENT}
+ *     when the object did not exist
  */
 public record Registration(
         String peer,
@@ -24,16 +27,39 @@ public record Registration(
         long firstSentNo,
         long lastSentNo,
         Digest lastSentDigest,
-        boolean rejected) {
+        boolean rejected,
+        Digest base) {
 
     /** Validates the row. */
     public Registration {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(base, "base");
         if (firstSentNo < 0 || lastSentNo < 0 || (lastSentNo == 0) != (lastSentDigest == null)) {
             throw new IllegalArgumentException("inconsistent registration of " + key + " for " + peer);
         }
+    }
+
+    /** A row whose base is {@link Digest#ABSENT}. */
+    public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
+            Digest lastSentDigest, boolean rejected) {
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT);
+    }
+
+    /** A copy with {@code firstSentNo} set. */
+    public Registration withFirstSentNo(long no) {
+        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base);
+    }
+
+    /** A copy with the last sent number and digest set. */
+    public Registration withLastSent(long no, Digest sentDigest) {
+        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base);
+    }
+
+    /** A copy with the rejected flag set. */
+    public Registration withRejected(boolean flag) {
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base);
     }
 
     /** Whether a message has carried the row since it was last registered. */
