@@ -61,6 +61,9 @@ final class HostTx implements HostTransaction {
             return true;
         }
         tx.objects().delete(key);
+        if (key.id().equals(System.getProperty("dbg"))) {
+            System.err.println("DBG " + ctx.me + " DELETE " + key);
+        }
         tx.exchange().putTombstone(key, ctx.clock.instant());
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), key, before, null, null);

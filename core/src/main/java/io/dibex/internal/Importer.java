@@ -365,19 +365,24 @@ final class Importer {
         if (key.id().equals(System.getProperty("dbg"))) {
             System.err.println("DBG " + ctx.me + " <- " + body.peer + " " + item + " local=" + local + " pending=" + pending);
         }
-        if (pending.isPresent() && pending.get().base().equals(incomingDigest) && !pending.get().base().equals(
-                pending.get().digest())) {
-            // The sender resends the very state this node's pending change replaced: it has not seen
-            // the change yet. Not a conflict: the change stands and goes out (R12).
-            return;
-        }
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
-            body.conflicts++;
-            ObjectVersion mine = versionFor(local, tombstone, body.peer);
-            ObjectVersion theirs = version(item, incomingDigest);
-            if (!decide(mine, theirs, key, body)) {
+            Registration row = pending.get();
+            boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
+            if (!restoredLink && incoming != null && row.base().equals(incomingDigest)) {
+                // The sender resends the very state this node's pending change replaced: it has not
+                // seen the change yet. No conflict: the change stands and goes out (R12).
                 return;
             }
+            if (restoredLink || !row.base().equals(row.digest()) || row.base().equals(Digest.ABSENT)) {
+                body.conflicts++;
+                ObjectVersion mine = versionFor(local, tombstone, body.peer);
+                ObjectVersion theirs = version(item, incomingDigest);
+                if (!decide(mine, theirs, key, body)) {
+                    return;
+                }
+            }
+            // Otherwise the pending row changes nothing the sender may not hold already (a rewrite of
+            // the same state): no conflict, the sender's change is taken.
             store.unregister(body.peer, key);
         }
         if (incoming != null) {

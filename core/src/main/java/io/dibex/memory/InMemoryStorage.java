@@ -483,6 +483,9 @@ public final class InMemoryStorage implements Storage {
                     if (r != null && !r.rejected() && r.digest().equals(r.lastSentDigest())) {
                         setRow(table, key, null);
                         deleted++;
+                    } else if (r != null && !r.base().equals(r.lastSentDigest())) {
+                        // The peer now holds what that message carried: the base of the change still pending.
+                        setRow(table, key, r.withBase(r.lastSentDigest()));
                     }
                 }
                 return deleted;

@@ -113,8 +113,10 @@ public interface ExchangeStore {
      * Applies the peer's acknowledgment of message {@code k} (R4): deletes every row of
      * {@code peer} whose {@code firstSentNo} is in {@code 1..k}, and every row whose
      * {@code lastSentNo} is in {@code 1..k} and whose {@code lastSentDigest} equals its
-     * {@code digest}. Rejected rows are kept. The cost should be proportional to the rows
-     * deleted, not to all rows (an index on (peer, firstSentNo) and (peer, lastSentNo)).
+     * {@code digest}. Rejected rows are kept. Every other row whose {@code lastSentNo} is in
+     * {@code 1..k} is kept with its {@code base} set to its {@code lastSentDigest}: the peer now
+     * holds that state (R12). The cost should be proportional to the rows deleted, not to all
+     * rows (an index on (peer, firstSentNo) and (peer, lastSentNo)).
      *
      * @return the number of rows deleted
      */

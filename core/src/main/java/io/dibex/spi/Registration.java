@@ -57,6 +57,11 @@ public record Registration(
         return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base);
     }
 
+    /** A copy with the base set. */
+    public Registration withBase(Digest newBase) {
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase);
+    }
+
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
         return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base);

@@ -232,7 +232,8 @@ class InMemoryStorageTest {
                             x.register(P, k, d);
                             Registration old = model.get(k);
                             model.put(k, old == null ? new Registration(P, k, d, 0, 0, null, false)
-                                    : new Registration(P, k, d, 0, old.lastSentNo(), old.lastSentDigest(), false));
+                                    : new Registration(P, k, d, 0, old.lastSentNo(), old.lastSentDigest(), false,
+                                            old.base()));
                         }
                         case 1 -> {
                             long cap = random.nextInt(5);
@@ -241,8 +242,7 @@ class InMemoryStorageTest {
                             long expected = 0;
                             for (Registration r : new ArrayList<>(model.values())) {
                                 if (expected < cap && !r.numbered() && !r.rejected()) {
-                                    model.put(r.key(), new Registration(P, r.key(), r.digest(), no, r.lastSentNo(),
-                                            r.lastSentDigest(), false));
+                                    model.put(r.key(), r.withFirstSentNo(no));
                                     expected++;
                                 }
                             }
@@ -251,8 +251,7 @@ class InMemoryStorageTest {
                         case 2 -> {
                             long no = Math.max(1, roundNo);
                             x.recordSent(P, k, no, d);
-                            model.computeIfPresent(k, (key, r) -> new Registration(P, key, r.digest(), r.firstSentNo(),
-                                    no, d, r.rejected()));
+                            model.computeIfPresent(k, (key, r) -> r.withLastSent(no, d));
                         }
                         case 3 -> {
                             long k2 = random.nextInt((int) Math.max(1, roundNo + 1));
@@ -265,20 +264,20 @@ class InMemoryStorageTest {
                                 if (!r.rejected() && (byFirst || byLast)) {
                                     model.remove(r.key());
                                     expected++;
+                                } else if (r.lastSentNo() > 0 && r.lastSentNo() <= k2) {
+                                    model.put(r.key(), r.withBase(r.lastSentDigest()));
                                 }
                             }
                             assertThat(n).as("acknowledged in round %d, seed %d", round, seed).isEqualTo(expected);
                         }
                         case 4 -> {
                             x.reject(P, k);
-                            model.computeIfPresent(k, (key, r) -> new Registration(P, key, r.digest(), r.firstSentNo(),
-                                    r.lastSentNo(), r.lastSentDigest(), true));
+                            model.computeIfPresent(k, (key, r) -> r.withRejected(true));
                         }
                         case 5 -> {
                             long no = Math.max(1, roundNo - random.nextInt(3));
                             x.unnumber(P, no);
-                            model.replaceAll((key, r) -> r.firstSentNo() == no ? new Registration(P, key, r.digest(), 0,
-                                    r.lastSentNo(), r.lastSentDigest(), r.rejected()) : r);
+                            model.replaceAll((key, r) -> r.firstSentNo() == no ? r.withFirstSentNo(0) : r);
                         }
                         default -> {
                             x.unregister(P, k);

@@ -407,7 +407,7 @@ public abstract class ExchangeStoreContract {
         });
         assertThat(count(x -> x.acknowledge(P, 1))).isZero();
         assertThat(read((ExchangeStore x) -> List.of(x.registration(P, key("a")), x.registration(P, key("b"))))).containsExactly(
-                Optional.of(new Registration(P, key("a"), digest(2), 2, 1, digest(1), false)),
+                Optional.of(new Registration(P, key("a"), digest(2), 2, 1, digest(1), false, digest(1))),
                 Optional.of(new Registration(P, key("b"), digest(1), 2, 2, digest(1), false)));
     }
 
@@ -424,8 +424,30 @@ public abstract class ExchangeStoreContract {
         });
         assertThat(count(x -> x.acknowledge(P, 10))).isEqualTo(1);
         assertThat(row(P, "a"))
-                .contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true));
+                .contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true, digest(1)));
         assertThat(row(P, "b")).isEmpty();
+    }
+
+    /**
+     * A new row takes the base it is given; registering again keeps it; an acknowledgment that
+     * covers the row's last message makes that message's state the base (R12).
+     */
+    @Test
+    void baseIsSetOnCreationKeptOnUpdateAndAdvancedByAcknowledgment() {
+        write(x -> x.register(P, key("a"), digest(2), digest(1)));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.base()).isEqualTo(digest(1)));
+        write(x -> {
+            x.register(P, key("a"), digest(3), digest(9));
+            x.numberUnsent(P, 1, 10);
+            x.recordSent(P, key("a"), 1, digest(3));
+            x.register(P, key("a"), digest(4), digest(9));
+        });
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.base()).isEqualTo(digest(1)));
+        assertThat(count(x -> x.acknowledge(P, 1))).isZero();
+        assertThat(row(P, "a")).hasValueSatisfying(r -> {
+            assertThat(r.base()).as("the peer now holds what message 1 carried").isEqualTo(digest(3));
+            assertThat(r.digest()).isEqualTo(digest(4));
+        });
     }
 
     /** Acknowledging 0 deletes nothing (R4: k = 0 acknowledges nothing). */

@@ -51,7 +51,7 @@ public record NodeState(
                 tombstones = keys.collect(Collectors.toList());
             }
             tx.commit();
-            return new NodeState(Map.copyOf(objects), regs, peers, tombstones);
+            return new NodeState(java.util.Collections.unmodifiableMap(objects), regs, peers, tombstones);
         }
     }
 
