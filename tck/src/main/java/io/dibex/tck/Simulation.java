@@ -130,7 +130,9 @@ public final class Simulation {
                     } else if (dice < 36) {
                         delete(node);
                     } else if (dice < 39) {
-                        move();
+                        if (!Boolean.getBoolean("sim.noMove")) {
+                            move();
+                        }
                     } else if (dice < 90) {
                         exchange(node);
                     } else if (dice < 95) {
@@ -229,6 +231,9 @@ public final class Simulation {
         }
 
         void backup(String node) {
+            if (System.getProperty("dbg") != null) {
+                System.err.println("DBG BACKUP " + node + " at " + step);
+            }
             backups.put(node, net.backup(node));
             backupStep.put(node, step);
         }
@@ -239,6 +244,9 @@ public final class Simulation {
                 return;
             }
             net.restore(node, backup);
+            if (System.getProperty("dbg") != null) {
+                System.err.println("DBG RESTORE " + node + " to backup of step " + backupStep.get(node) + " at " + step);
+            }
             restores.add(new int[] {backupStep.get(node), step});
             restoredAt.put(node, step);
         }
