@@ -29,6 +29,11 @@ public record ImportResult(
         /** Header and body were applied. */
         APPLIED,
         /** Its number was not above the last loaded from that peer: nothing changed (R5). */
-        ALREADY_RECEIVED
+        ALREADY_RECEIVED,
+        /**
+         * The sender was restored from a backup and does not know it yet: its message was refused,
+         * and this node's next header tells it (R4). Its content comes again once it knows.
+         */
+        REFUSED_SENDER_RESTORED
     }
 }

@@ -189,9 +189,6 @@ final class Exporter {
                 counts.retractions++;
             }
             writer.write(item);
-            if (key.id().equals(System.getProperty("dbg"))) {
-                System.err.println("DBG " + ctx.me + " -> " + peer + " " + item);
-            }
             spool.add(key, digest);
         }
     }

@@ -38,9 +38,6 @@ final class HostTx implements HostTransaction {
         ObjectKind kind = requireKind(object.key());
         DataObject before = tx.objects().get(object.key()).orElse(null);
         tx.objects().put(object);
-        if (object.key().id().equals(System.getProperty("dbg"))) {
-            System.err.println("DBG " + ctx.me + " WRITE " + object);
-        }
         tx.exchange().removeTombstone(object.key());
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), object.key(), before, object, null);
@@ -61,9 +58,6 @@ final class HostTx implements HostTransaction {
             return true;
         }
         tx.objects().delete(key);
-        if (key.id().equals(System.getProperty("dbg"))) {
-            System.err.println("DBG " + ctx.me + " DELETE " + key);
-        }
         tx.exchange().putTombstone(key, ctx.clock.instant());
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), key, before, null, null);

@@ -134,6 +134,13 @@ final class Importer {
             return new ImportResult(peer, name, ImportResult.Status.ALREADY_RECEIVED, h.messageNo(), h.receivedNo(),
                     0, 0, 0, size);
         }
+        if (header.refused) {
+            notes.add(ctx.entry(JournalEntry.Kind.REJECTED, peer, h.messageNo(), h.receivedNo(), 0, size, start,
+                    name + " refused: its sender was restored from a backup and does not know it yet", List.of()));
+            ctx.journal(notes, null);
+            return new ImportResult(peer, name, ImportResult.Status.REFUSED_SENDER_RESTORED, h.messageNo(),
+                    h.receivedNo(), 0, 0, 0, size);
+        }
         ctx.journal(notes, null);
 
         // The body, all or nothing. Under the quarantine policy an object the host refuses is set
@@ -222,9 +229,21 @@ final class Importer {
         PeerState before = store.peer(peer);
         Header header = new Header();
         if (h.messageNo() <= before.lastLoadedNo()) {
+            if (h.messageNo() == before.lastLoadedNo() && !h.messageId().equals(before.lastLoadedId())
+                    && !h.restored()) {
+                return regressed(store, before, h, header, notes, "its message " + h.messageNo()
+                        + " reuses the number of one already loaded, with another id");
+            }
             header.duplicate = true;
             header.lastLoaded = before.lastLoadedNo();
             return header;
+        }
+        if (!h.restored() && before.peerRegressed()) {
+            return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
+        }
+        if (!h.restored() && h.receivedNo() < before.acknowledgedNo()) {
+            return regressed(store, before, h, header, notes, "it acknowledges message " + h.receivedNo()
+                    + " after having acknowledged " + before.acknowledgedNo());
         }
         // The peer set these keys aside from our messages: stop resending them until they change (R6).
         for (ObjectKey key : h.rejectedKeys()) {
@@ -247,9 +266,30 @@ final class Importer {
                             + " rows, tombstones included); this node wins every conflict on the link until "
                             + peer + " acknowledges message " + ps.peerRestoredSinceNo(), List.of()));
         }
+        if (ps.peerRegressed() && h.restored()) {
+            ps = ps.withPeerRegressed(false);
+            store.putPeer(ps);
+        }
         // The body of a message that answers our restored flag is the peer's own state: it wins (R4).
         header.iAmRestored = before.restoredSinceNo() > 0;
         header.peerRestored = ps.peerRestoredSinceNo() > 0;
+        return header;
+    }
+
+    /**
+     * R4: the peer was restored from a backup and does not know it yet. Its message is refused, so
+     * that its old state overwrites nothing, and an acknowledgment is owed: this node's next header
+     * repeats the last number and id it loaded, from which the peer learns that it was restored.
+     */
+    private Header regressed(ExchangeStore store, PeerState before, MessageHeader h, Header header,
+            List<JournalEntry> notes, String why) {
+        store.putPeer(before.withPeerRegressed(true).withAckOwed(true));
+        if (!before.peerRegressed()) {
+            notes.add(ctx.entry(JournalEntry.Kind.RESTORE, h.from(), h.messageNo(), h.receivedNo(), 0, 0, 0,
+                    h.from() + " was restored from a backup and does not know it yet: " + why
+                            + "; its messages are refused until one carries the restored flag", List.of()));
+        }
+        header.refused = true;
         return header;
     }
 
@@ -362,9 +402,6 @@ final class Importer {
             return;
         }
         Optional<Registration> pending = store.registration(body.peer, key);
-        if (key.id().equals(System.getProperty("dbg"))) {
-            System.err.println("DBG " + ctx.me + " <- " + body.peer + " " + item + " local=" + local + " pending=" + pending);
-        }
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
             boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
@@ -451,6 +488,7 @@ final class Importer {
     /** What the header transaction found. */
     private static final class Header {
         boolean duplicate;
+        boolean refused;
         long lastLoaded;
         long acknowledged;
         boolean iAmRestored;

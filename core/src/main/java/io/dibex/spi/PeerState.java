@@ -19,6 +19,9 @@ import java.util.UUID;
  *     holds until the peer acknowledges that number; 0 when not in force
  * @param lastSentAtMillis when a message to the peer was last handed to the transport, in epoch
  *     milliseconds; 0 if never
+ * @param peerRegressed whether the peer's messages show that it was restored from a backup before
+ *     it knows it (a reused number with another id, or an acknowledgment older than one already
+ *     applied): its messages are refused until one carries the {@code restored} flag (R4)
  */
 public record PeerState(
         String peer,
@@ -29,7 +32,8 @@ public record PeerState(
         boolean ackOwed,
         long restoredSinceNo,
         long peerRestoredSinceNo,
-        long lastSentAtMillis) {
+        long lastSentAtMillis,
+        boolean peerRegressed) {
 
     /** Validates the counters. */
     public PeerState {
@@ -46,48 +50,54 @@ public record PeerState(
 
     /** The state of a peer nothing was exchanged with yet. */
     public static PeerState initial(String peer) {
-        return new PeerState(peer, 0, 0, 0, null, false, 0, 0, 0);
+        return new PeerState(peer, 0, 0, 0, null, false, 0, 0, 0, false);
     }
 
     /** A copy with {@code lastAllocatedNo} set. */
     public PeerState withLastAllocatedNo(long no) {
         return new PeerState(peer, no, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
     }
 
     /** A copy with {@code acknowledgedNo} set. */
     public PeerState withAcknowledgedNo(long no) {
         return new PeerState(peer, lastAllocatedNo, no, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
     }
 
     /** A copy with the last loaded message set. */
     public PeerState withLastLoaded(long no, UUID id) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, no, id, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
     }
 
     /** A copy with {@code ackOwed} set. */
     public PeerState withAckOwed(boolean owed) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, owed,
-                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis);
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
     }
 
     /** A copy with {@code restoredSinceNo} set. */
     public PeerState withRestoredSinceNo(long no) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, no,
-                peerRestoredSinceNo, lastSentAtMillis);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
     }
 
     /** A copy with {@code peerRestoredSinceNo} set. */
     public PeerState withPeerRestoredSinceNo(long no) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
-                restoredSinceNo, no, lastSentAtMillis);
+                restoredSinceNo, no, lastSentAtMillis, peerRegressed);
+    }
+
+    /** A copy with {@code peerRegressed} set. */
+    public PeerState withPeerRegressed(boolean regressed) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, regressed);
     }
 
     /** A copy with {@code lastSentAtMillis} set. */
     public PeerState withLastSentAtMillis(long millis) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
-                restoredSinceNo, peerRestoredSinceNo, millis);
+                restoredSinceNo, peerRestoredSinceNo, millis, peerRegressed);
     }
 }

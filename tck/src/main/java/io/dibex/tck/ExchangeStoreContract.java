@@ -105,7 +105,8 @@ public abstract class ExchangeStoreContract {
     /** Every field of a peer state round-trips; a later put replaces it; peers are independent. */
     @Test
     void peerStateRoundTripsEveryFieldAndIsReplacedByALaterPut() {
-        PeerState full = new PeerState(P, Long.MAX_VALUE, 7, 12, UUID.randomUUID(), true, 3, 4, 1_700_000_000_123L);
+        PeerState full = new PeerState(P, Long.MAX_VALUE, 7, 12, UUID.randomUUID(), true, 3, 4, 1_700_000_000_123L,
+                true);
         write(x -> x.putPeer(full));
         assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(full);
         assertThat(read((ExchangeStore x) -> x.peer(Q))).isEqualTo(PeerState.initial(Q));

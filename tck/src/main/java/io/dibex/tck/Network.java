@@ -33,6 +33,18 @@ public final class Network {
     private final Map<String, HookedStorage> hooks = new LinkedHashMap<>();
     private final Map<String, FailingStorage> failing = new LinkedHashMap<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile long tag;
+
+    /**
+     * A journal entry of any node, in the order written, with the tag set when it was written.
+     *
+     * @param node the node that wrote it
+     * @param tag the network's tag at the time (a simulation's step)
+     * @param entry the entry
+     */
+    public record Event(String node, long tag, io.dibex.spi.JournalEntry entry) {
+    }
 
     /** Builds a node for every node of {@code plan}, on fresh stores of {@code config}. */
     public Network(ExchangePlan plan, NetworkConfig config) {
@@ -59,7 +71,19 @@ public final class Network {
         FailingStorage counted = new FailingStorage(hooked);
         failing.put(name, counted);
         nodes.put(name, Node.builder(plan, name).storage(counted).transport(transport).codec(config.codec())
-                .clock(clock).build());
+                .clock(clock).listener(e -> events.add(new Event(name, tag, e))).build());
+    }
+
+    /** Every journal entry written by any node so far, in order. */
+    public List<Event> events() {
+        synchronized (events) {
+            return new ArrayList<>(events);
+        }
+    }
+
+    /** Sets the tag recorded with the journal entries written from now on. */
+    public void tag(long tag) {
+        this.tag = tag;
     }
 
     /** The plan. */
