@@ -48,6 +48,9 @@ final class Exporter {
 
     private static final int BATCH = 256;
 
+    /** The id no message ever has (random ids are version 4): acknowledging with it says "you were restored". */
+    static final UUID NOT_YOURS = new UUID(0, 0);
+
     private final Context ctx;
 
     Exporter(Context ctx) {
@@ -135,8 +138,11 @@ final class Exporter {
         long cap = ctx.plan.newRowsPerMessage().isPresent() ? ctx.plan.newRowsPerMessage().getAsInt() : Long.MAX_VALUE;
         long numbered = store.numberUnsent(peer, n, cap);
         store.putPeer(ps.withLastAllocatedNo(n));
+        // A peer restored without knowing it is told so by an acknowledgment whose id is none of its
+        // messages' ids: it then finds itself restored (R4).
+        UUID receivedId = ps.peerRegressed() && ps.lastLoadedNo() > 0 ? NOT_YOURS : ps.lastLoadedId();
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                ps.lastLoadedId(), ps.restoredSinceNo() > 0, rejected);
+                receivedId, ps.restoredSinceNo() > 0, rejected);
         return new Allocation(header, numbered);
     }
 

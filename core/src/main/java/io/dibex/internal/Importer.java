@@ -279,7 +279,9 @@ final class Importer {
     /**
      * R4: the peer was restored from a backup and does not know it yet. Its message is refused, so
      * that its old state overwrites nothing, and an acknowledgment is owed: this node's next header
-     * repeats the last number and id it loaded, from which the peer learns that it was restored.
+     * acknowledges the last number it loaded with an id that is none of the peer's (two messages of
+     * that number exist, and this node cannot tell which history the peer is on), from which the
+     * peer learns that it was restored.
      */
     private Header regressed(ExchangeStore store, PeerState before, MessageHeader h, Header header,
             List<JournalEntry> notes, String why) {

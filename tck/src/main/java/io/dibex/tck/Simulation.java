@@ -290,6 +290,7 @@ public final class Simulation {
                 while (net.round() > 0) {
                     rounds++;
                     if (++inCycle > 50) {
+                        net.settle(1);
                         throw new AssertionError("the network did not go quiet within 50 rounds after the faults"
                                 + " stopped (cycle " + cycle + ")");
                     }
