@@ -39,7 +39,9 @@ final class HostTx implements HostTransaction {
         DataObject before = tx.objects().get(object.key()).orElse(null);
         tx.objects().put(object);
         tx.exchange().removeTombstone(object.key());
-        if (kind.autoRegister()) {
+        // A write that leaves the content as it was is no change: nothing to send (R9), and a row for
+        // it would only stand against a real change of a neighbour as a false conflict (R12).
+        if (kind.autoRegister() && (before == null || !ctx.plan.digest(before).equals(ctx.plan.digest(object)))) {
             registrar.register(tx.exchange(), object.key(), before, object, null);
         }
     }

@@ -412,16 +412,12 @@ final class Importer {
                 // seen the change yet. No conflict: the change stands and goes out (R12).
                 return;
             }
-            if (restoredLink || !row.base().equals(row.digest()) || row.base().equals(Digest.ABSENT)) {
-                body.conflicts++;
-                ObjectVersion mine = versionFor(local, tombstone, body.peer);
-                ObjectVersion theirs = version(item, incomingDigest);
-                if (!decide(mine, theirs, key, body)) {
-                    return;
-                }
+            body.conflicts++;
+            ObjectVersion mine = versionFor(local, tombstone, body.peer);
+            ObjectVersion theirs = version(item, incomingDigest);
+            if (!decide(mine, theirs, key, body)) {
+                return;
             }
-            // Otherwise the pending row changes nothing the sender may not hold already (a rewrite of
-            // the same state): no conflict, the sender's change is taken.
             store.unregister(body.peer, key);
         }
         if (incoming != null) {

@@ -104,13 +104,14 @@ public abstract class ExchangeScenarios {
     }
 
     @Test
-    @DisplayName("a row re-registered with the state its message carried is removed by that message's acknowledgment (R4)")
+    @DisplayName("a row changed back to the state its message carried is removed by that message's acknowledgment (R4)")
     void acknowledgmentRemovesRowByDigest() {
         net.put("C", item("A", "first", "1.00"));
         net.put("C", item("B", "first", "1.00"));
         ExportResult n = net.export("C", "B1").orElseThrow();
         assertThat(n.upserts()).isEqualTo(2);
-        // After the export, A is written again with the very state message n carried; B with a new one.
+        // After the export, A changes and changes back to the very state message n carried; B changes.
+        net.put("C", item("A", "in between", "5.00"));
         net.put("C", item("A", "first", "1.00"));
         net.put("C", item("B", "second", "2.00"));
         assertThat(registration("C", "B1", "A").firstSentNo()).isZero();
