@@ -238,13 +238,18 @@ final class Importer {
             header.lastLoaded = before.lastLoadedNo();
             return header;
         }
+        if (h.messageNo() < before.lastHeaderNo()) {
+            // A newer message's header took effect (its body may have failed): this one is stale, and
+            // everything it carried the newer one carries too (R3, R5).
+            header.duplicate = true;
+            header.lastLoaded = before.lastHeaderNo();
+            return header;
+        }
         if (!h.restored() && before.peerRegressed()) {
             return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
         }
-        if (!h.restored() && h.receivedNo() < before.acknowledgedNo()) {
-            return regressed(store, before, h, header, notes, "it acknowledges message " + h.receivedNo()
-                    + " after having acknowledged " + before.acknowledgedNo());
-        }
+        // An acknowledgment older than one applied is no proof of a restore: the header of a newer
+        // message may have been applied while its body failed, and an older message then arrived.
         // The peer set these keys aside from our messages: stop resending them until they change (R6).
         for (ObjectKey key : h.rejectedKeys()) {
             Optional<Registration> row = store.registration(peer, key);
@@ -257,6 +262,10 @@ final class Importer {
         }
         header.acknowledged = acknowledge(store, before, h, notes);
         PeerState ps = store.peer(peer);
+        if (h.messageNo() > ps.lastHeaderNo()) {
+            ps = ps.withLastHeaderNo(h.messageNo());
+            store.putPeer(ps);
+        }
         if (h.restored() && ps.peerRestoredSinceNo() == 0) {
             long registered = registerEverything(tx, peer);
             ps = ps.withPeerRestoredSinceNo(ps.lastAllocatedNo() + 1);

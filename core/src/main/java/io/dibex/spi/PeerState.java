@@ -20,8 +20,10 @@ import java.util.UUID;
  * @param lastSentAtMillis when a message to the peer was last handed to the transport, in epoch
  *     milliseconds; 0 if never
  * @param peerRegressed whether the peer's messages show that it was restored from a backup before
- *     it knows it (a reused number with another id, or an acknowledgment older than one already
- *     applied): its messages are refused until one carries the {@code restored} flag (R4)
+ *     it knows it (a number already loaded, again with another id): its messages are refused until
+ *     one carries the {@code restored} flag (R4)
+ * @param lastHeaderNo the highest number of a message from the peer whose header took effect (R6):
+ *     an older message arriving later is stale even if its body never loaded
  */
 public record PeerState(
         String peer,
@@ -33,13 +35,14 @@ public record PeerState(
         long restoredSinceNo,
         long peerRestoredSinceNo,
         long lastSentAtMillis,
-        boolean peerRegressed) {
+        boolean peerRegressed,
+        long lastHeaderNo) {
 
     /** Validates the counters. */
     public PeerState {
         Objects.requireNonNull(peer, "peer");
         if (lastAllocatedNo < 0 || acknowledgedNo < 0 || lastLoadedNo < 0 || restoredSinceNo < 0
-                || peerRestoredSinceNo < 0 || lastSentAtMillis < 0) {
+                || peerRestoredSinceNo < 0 || lastSentAtMillis < 0 || lastHeaderNo < 0) {
             throw new IllegalArgumentException("negative counter in peer state of " + peer);
         }
         if ((lastLoadedNo == 0) != (lastLoadedId == null)) {
@@ -50,54 +53,60 @@ public record PeerState(
 
     /** The state of a peer nothing was exchanged with yet. */
     public static PeerState initial(String peer) {
-        return new PeerState(peer, 0, 0, 0, null, false, 0, 0, 0, false);
+        return new PeerState(peer, 0, 0, 0, null, false, 0, 0, 0, false, 0);
     }
 
     /** A copy with {@code lastAllocatedNo} set. */
     public PeerState withLastAllocatedNo(long no) {
         return new PeerState(peer, no, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with {@code acknowledgedNo} set. */
     public PeerState withAcknowledgedNo(long no) {
         return new PeerState(peer, lastAllocatedNo, no, lastLoadedNo, lastLoadedId, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with the last loaded message set. */
     public PeerState withLastLoaded(long no, UUID id) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, no, id, ackOwed, restoredSinceNo,
-                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with {@code ackOwed} set. */
     public PeerState withAckOwed(boolean owed) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, owed,
-                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with {@code restoredSinceNo} set. */
     public PeerState withRestoredSinceNo(long no) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed, no,
-                peerRestoredSinceNo, lastSentAtMillis, peerRegressed);
+                peerRestoredSinceNo, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with {@code peerRestoredSinceNo} set. */
     public PeerState withPeerRestoredSinceNo(long no) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
-                restoredSinceNo, no, lastSentAtMillis, peerRegressed);
+                restoredSinceNo, no, lastSentAtMillis, peerRegressed, lastHeaderNo);
     }
 
     /** A copy with {@code peerRegressed} set. */
     public PeerState withPeerRegressed(boolean regressed) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
-                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, regressed);
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, regressed, lastHeaderNo);
+    }
+
+    /** A copy with {@code lastHeaderNo} set. */
+    public PeerState withLastHeaderNo(long no) {
+        return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
+                restoredSinceNo, peerRestoredSinceNo, lastSentAtMillis, peerRegressed, no);
     }
 
     /** A copy with {@code lastSentAtMillis} set. */
     public PeerState withLastSentAtMillis(long millis) {
         return new PeerState(peer, lastAllocatedNo, acknowledgedNo, lastLoadedNo, lastLoadedId, ackOwed,
-                restoredSinceNo, peerRestoredSinceNo, millis, peerRegressed);
+                restoredSinceNo, peerRestoredSinceNo, millis, peerRegressed, lastHeaderNo);
     }
 }

@@ -106,7 +106,7 @@ public abstract class ExchangeStoreContract {
     @Test
     void peerStateRoundTripsEveryFieldAndIsReplacedByALaterPut() {
         PeerState full = new PeerState(P, Long.MAX_VALUE, 7, 12, UUID.randomUUID(), true, 3, 4, 1_700_000_000_123L,
-                true);
+                true, 13);
         write(x -> x.putPeer(full));
         assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(full);
         assertThat(read((ExchangeStore x) -> x.peer(Q))).isEqualTo(PeerState.initial(Q));

@@ -131,6 +131,12 @@ public final class Simulation {
                 net.tag(step);
                 int dice = random.nextInt(100);
                 String node = NODES[random.nextInt(NODES.length)];
+                // Every run backs a leaf up halfway and restores it later, so that restores always fire.
+                if (step == steps / 2) {
+                    backup("B12");
+                } else if (step == steps * 3 / 4 && restores.isEmpty()) {
+                    dice = 95;
+                }
                 if (random.nextInt(100) < 4 && !Boolean.getBoolean("sim.noCrash")) {
                     net.failing(node).failAt(1 + random.nextInt(40));
                 }
