@@ -1,6 +1,7 @@
 package io.dibex.xml;
 
 import io.dibex.ExchangePlan;
+import io.dibex.InvalidValueException;
 import io.dibex.codec.MessageHeader;
 import io.dibex.codec.MessageItem;
 import io.dibex.model.DataObject;
@@ -54,6 +55,23 @@ final class V8Writer extends XmlMessageWriter {
             XmlChecks.name(name, what, owner, this.name);
         } else {
             XmlChecks.nameTail(name, what, owner, this.name);
+        }
+    }
+
+    /**
+     * Refuses an empty tabular part named like a field that has a type: 1C writes both as an empty
+     * element, and the reader takes an empty element of a typed name for the field.
+     */
+    @Override
+    void checkObject(DataObject object) {
+        V8Fields.Context context = fields.object(object.key().kind());
+        for (Map.Entry<String, List<Row>> table : object.tables().entrySet()) {
+            if (table.getValue().isEmpty() && context.slot(table.getKey()).type != null) {
+                throw new InvalidValueException("cannot write the empty tabular part " + table.getKey() + " of "
+                        + object.key() + " into " + name + ": an empty element of that name reads as the field "
+                        + table.getKey() + ", which the plan or 1C's conventions type; rename the tabular part or"
+                        + " use the seed dialect");
+            }
         }
     }
 

@@ -99,6 +99,10 @@ abstract class XmlMessageWriter implements MessageWriter {
 
     abstract void writeEnd() throws IOException;
 
+    /** Checks what the dialect cannot write of an object, beyond names and strings. */
+    void checkObject(DataObject object) {
+    }
+
     /**
      * Checks a name the dialect writes.
      *
@@ -119,6 +123,7 @@ abstract class XmlMessageWriter implements MessageWriter {
         }
         if (item instanceof MessageItem.Upsert) {
             DataObject o = ((MessageItem.Upsert) item).object();
+            checkObject(o);
             checkFields(o.fields(), key, "field ");
             for (Map.Entry<String, List<Row>> table : o.tables().entrySet()) {
                 checkName(table.getKey(), true, "the name of tabular part", key);
