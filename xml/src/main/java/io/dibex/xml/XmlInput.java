@@ -438,6 +438,10 @@ final class XmlInput {
             return new LimitExceededException(source, position, "maxElements", limits.maxElements(),
                     limits.maxElements() + 1L);
         }
+        if (x instanceof com.ctc.wstx.exc.WstxEOFException) {
+            return new MalformedMessageException(source, position, "the message ends too early (truncated?): " + message,
+                    e);
+        }
         if (e instanceof RuntimeException && x == null) {
             return new MalformedMessageException(source, position, "the parser failed: " + message, e);
         }
