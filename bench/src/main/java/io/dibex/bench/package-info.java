@@ -1,0 +1,2 @@
+/** Benchmarks of the XML codec. */
+package io.dibex.bench;

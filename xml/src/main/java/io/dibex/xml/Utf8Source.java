@@ -1,0 +1,307 @@
+package io.dibex.xml;
+
+import io.dibex.LimitExceededException;
+import io.dibex.MalformedMessageException;
+import io.dibex.codec.Limits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+
+/**
+ * Decodes a message's bytes strictly, before the parser sees them (R16): UTF-8 only, with or
+ * without a byte-order mark; every sequence in its shortest form; no encoded surrogates, nothing
+ * above U+10FFFF; and only characters XML 1.0 allows (no C0 control but tab, LF and CR; no U+FFFE
+ * or U+FFFF). It also counts the bytes against {@link Limits#maxTotalBytes()} and bounds the length
+ * of a tag, from {@code <} to {@code >}, so that a name the parser would buffer whole cannot grow
+ * without end (attribute values and text are bounded by the parser and the readers).
+ *
+ * <p>A failure is a {@link Failure}, an {@link IOException} that the parser passes on as its cause;
+ * {@link XmlInput} unwraps it into the {@link MalformedMessageException} it carries. Positions are
+ * lines and columns of characters, as the parser counts them, plus the byte offset.
+ */
+final class Utf8Source extends Reader {
+
+    /** Thrown through the parser, carrying the library exception. */
+    static final class Failure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** The exception to throw to the caller. */
+        final transient MalformedMessageException exception;
+
+        Failure(MalformedMessageException exception) {
+            super(exception.getMessage());
+            this.exception = exception;
+        }
+    }
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+    /** Room for the longest lookahead: a four-byte sequence, or {@code <![} after a {@code <}. */
+    private static final int LOOKAHEAD = 4;
+
+    private final InputStream in;
+    private final String source;
+    private final long maxBytes;
+    private final long maxTag;
+    private final byte[] buf = new byte[BUFFER_SIZE];
+    private int pos;
+    private int end;
+    /** Bytes of the stream before {@code buf[0]}. */
+    private long base;
+    private boolean eof;
+    private boolean started;
+    /** A low surrogate that did not fit into the caller's array. */
+    private char pendingLow;
+    private boolean hasPendingLow;
+    /** Characters handed out so far. */
+    private long chars;
+    private long line = 1;
+    /** The index of the first character of the current line. */
+    private long lineStart;
+    /** The index of the {@code <} that opened the current tag, or -1 outside a tag. */
+    private long tagStart = -1;
+    private Failure failure;
+
+    Utf8Source(InputStream in, Limits limits, String source) {
+        this.in = in;
+        this.source = source;
+        this.maxBytes = limits.maxTotalBytes();
+        // A start tag holds at most maxAttributes attributes of maxAttributeLength characters, plus names.
+        this.maxTag = (long) (limits.maxAttributes() + 1) * (limits.maxAttributeLength() + 1024L);
+    }
+
+    /** The number of bytes read from the stream so far. */
+    long bytesRead() {
+        return base + end;
+    }
+
+    /** The current position, for errors: line and column of the next character, and its byte. */
+    String position() {
+        return "line " + line + ", column " + (chars - lineStart + 1) + " (byte " + (base + pos) + ")";
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        if (!started) {
+            start();
+        }
+        int o = off;
+        int limit = off + len;
+        if (hasPendingLow) {
+            cbuf[o++] = pendingLow;
+            hasPendingLow = false;
+        }
+        byte[] b = buf;
+        int p = pos;
+        while (o < limit) {
+            int safe = eof ? end : end - LOOKAHEAD;
+            if (p >= safe) {
+                if (eof) {
+                    break;
+                }
+                if (o > off) {
+                    break; // hand out what is decoded; the next call refills
+                }
+                pos = p;
+                fill();
+                p = pos;
+                continue;
+            }
+            // Printable ASCII other than the tag delimiters: the bulk of any message.
+            int stop = Math.min(safe, p + (limit - o));
+            int c = 0;
+            while (p < stop) {
+                c = b[p];
+                if (c < 0x20 || c == '<' || c == '>') {
+                    break;
+                }
+                cbuf[o++] = (char) c;
+                p++;
+            }
+            if (p >= stop) {
+                continue;
+            }
+            if (c == '<') {
+                // The tag guard; "<![" opens CDATA (or a DTD section, refused anyway), which is text.
+                if (tagStart < 0 && !(p + 2 < end && b[p + 1] == '!' && b[p + 2] == '[')) {
+                    tagStart = chars + (o - off);
+                }
+                cbuf[o++] = (char) c;
+                p++;
+                continue;
+            }
+            if (c == '>') {
+                tagStart = -1;
+                cbuf[o++] = (char) c;
+                p++;
+                continue;
+            }
+            if (c >= 0) {
+                if (c == '\n') {
+                    line++;
+                    lineStart = chars + (o - off) + 1;
+                } else if (c != '\t' && c != '\r') {
+                    pos = p;
+                    throw fail(o - off, "character U+" + hex(c) + " is not allowed in XML 1.0"
+                            + (c == 0 ? " (is the message UTF-16? only UTF-8 is accepted)" : ""));
+                }
+                cbuf[o++] = (char) c;
+                p++;
+                continue;
+            }
+            // A multi-byte sequence: the lead byte says how long, and the second byte's range depends on it.
+            int lead = c & 0xFF;
+            int n;
+            int min2 = 0x80;
+            int max2 = 0xBF;
+            int cp;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                n = 2;
+                cp = lead & 0x1F;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                n = 3;
+                cp = lead & 0x0F;
+                if (lead == 0xE0) {
+                    min2 = 0xA0; // shorter forms are overlong
+                } else if (lead == 0xED) {
+                    max2 = 0x9F; // U+D800..U+DFFF are surrogates, never encoded
+                }
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                n = 4;
+                cp = lead & 0x07;
+                if (lead == 0xF0) {
+                    min2 = 0x90; // overlong
+                } else if (lead == 0xF4) {
+                    max2 = 0x8F; // above U+10FFFF
+                }
+            } else {
+                pos = p;
+                throw fail(o - off, "byte 0x" + hex(lead) + " cannot start a UTF-8 sequence"
+                        + (lead == 0xC0 || lead == 0xC1 ? " (an overlong encoding)" : "")
+                        + "; only strict UTF-8 is accepted");
+            }
+            if (end - p < n) {
+                pos = p;
+                throw fail(o - off, "the file ends inside a " + n + "-byte UTF-8 sequence");
+            }
+            for (int i = 1; i < n; i++) {
+                int cont = b[p + i] & 0xFF;
+                int lo = i == 1 ? min2 : 0x80;
+                int hi = i == 1 ? max2 : 0xBF;
+                if (cont < lo || cont > hi) {
+                    pos = p;
+                    throw fail(o - off, "invalid UTF-8 sequence " + bytes(b, p, i + 1) + ": "
+                            + (cont < 0x80 || cont > 0xBF ? "byte " + (i + 1) + " is not a continuation byte"
+                                    : lead == 0xED ? "it encodes a surrogate" : lead == 0xF4 ? "it is above U+10FFFF"
+                                    : "it is an overlong encoding"));
+                }
+                cp = (cp << 6) | (cont & 0x3F);
+            }
+            if (cp < 0x10000) {
+                if (cp == 0xFFFE || cp == 0xFFFF) {
+                    pos = p;
+                    throw fail(o - off, "character U+" + hex(cp) + " is not allowed in XML 1.0");
+                }
+                cbuf[o++] = (char) cp;
+            } else {
+                cbuf[o++] = Character.highSurrogate(cp);
+                char low = Character.lowSurrogate(cp);
+                if (o < limit) {
+                    cbuf[o++] = low;
+                } else {
+                    pendingLow = low;
+                    hasPendingLow = true;
+                }
+            }
+            p += n;
+        }
+        pos = p;
+        int count = o - off;
+        chars += count; // a pending low surrogate is counted when it is handed out
+        if (tagStart >= 0 && chars - tagStart > maxTag) {
+            throw fail(0, "a tag runs for more than " + maxTag + " characters without '>': names and attributes"
+                    + " are bounded by the limits maxAttributes and maxAttributeLength");
+        }
+        return count == 0 && eof && p >= end ? -1 : count;
+    }
+
+    /** Skips a UTF-8 byte-order mark and refuses the marks of other encodings. */
+    private void start() throws IOException {
+        started = true;
+        fill();
+        int n = end - pos;
+        if (n >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF) {
+            pos = 3;
+        } else if (n >= 2 && ((buf[0] & 0xFF) == 0xFE && (buf[1] & 0xFF) == 0xFF
+                || (buf[0] & 0xFF) == 0xFF && (buf[1] & 0xFF) == 0xFE)) {
+            throw fail(0, "the message starts with a UTF-16 byte-order mark; only UTF-8 is accepted");
+        }
+    }
+
+    /** Moves the unread bytes to the front and reads until the buffer is full or the stream ends. */
+    private void fill() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, end - pos);
+            base += pos;
+            end -= pos;
+            pos = 0;
+        }
+        // Read until at least the lookahead is there, so that decoding never depends on chunk sizes.
+        while (!eof && end < buf.length && (end < LOOKAHEAD || end < buf.length / 2)) {
+            int r;
+            try {
+                r = in.read(buf, end, buf.length - end);
+            } catch (IOException e) {
+                throw fail(0, "cannot read the message: " + e.getMessage(), e);
+            }
+            if (r < 0) {
+                eof = true;
+            } else {
+                end += r;
+                if (base + end > maxBytes) {
+                    LimitExceededException limit = new LimitExceededException(source, position(), "maxTotalBytes",
+                            maxBytes, base + end);
+                    failure = new Failure(limit);
+                    throw failure;
+                }
+                if (r == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    private Failure fail(int decodedInThisCall, String problem) {
+        return fail(decodedInThisCall, problem, null);
+    }
+
+    private Failure fail(int decodedInThisCall, String problem, Throwable cause) {
+        chars += decodedInThisCall;
+        failure = new Failure(new MalformedMessageException(source, position(), problem, cause));
+        return failure;
+    }
+
+    private static String hex(int c) {
+        String h = Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT);
+        return "0000".substring(Math.min(4, h.length())) + h;
+    }
+
+    private static String bytes(byte[] b, int from, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            s.append(i == 0 ? "" : " ").append(String.format("%02X", b[from + i] & 0xFF));
+        }
+        return s.toString();
+    }
+
+    /** Does not close the stream: the caller owns it. */
+    @Override
+    public void close() {
+        // The message's stream belongs to the caller (MessageCodec#reader).
+    }
+}

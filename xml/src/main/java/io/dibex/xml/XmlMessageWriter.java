@@ -1,0 +1,164 @@
+package io.dibex.xml;
+
+import io.dibex.InvalidValueException;
+import io.dibex.TransportException;
+import io.dibex.codec.MessageHeader;
+import io.dibex.codec.MessageItem;
+import io.dibex.codec.MessageWriter;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.RecordSet;
+import io.dibex.model.Row;
+import io.dibex.model.Value;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What both dialects' writers share: the state machine, checking an item completely before any
+ * byte of it is written (so a refused item leaves nothing behind and the writer usable), and
+ * turning a stream failure into a {@link TransportException} that leaves the writer failed.
+ */
+abstract class XmlMessageWriter implements MessageWriter {
+
+    private enum State { OPEN, FINISHED, FAILED, CLOSED }
+
+    /** The output. */
+    final XmlOutput out;
+    /** The message, for errors. */
+    final String name;
+    /** Whether dibex's additions are written. */
+    final boolean additions;
+    private State state = State.OPEN;
+
+    XmlMessageWriter(OutputStream stream, MessageHeader header, boolean additions) {
+        this.name = "message " + header.messageNo() + " from " + header.from() + " to " + header.to();
+        this.additions = additions;
+        Headers.check(header, additions, name);
+        this.out = new XmlOutput(stream);
+    }
+
+    /** Writes the declaration, the root and the header; called once by the constructor of a subclass. */
+    final void start(MessageHeader header) {
+        try {
+            writeStart(header);
+        } catch (IOException e) {
+            state = State.FAILED;
+            throw new TransportException("cannot write the header of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public final void write(MessageItem item) {
+        requireOpen("write an item");
+        Objects.requireNonNull(item, "item");
+        check(item);
+        try {
+            writeItem(item);
+        } catch (IOException e) {
+            state = State.FAILED;
+            throw new TransportException("cannot write " + item.key() + " into " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public final void finish() {
+        requireOpen("finish");
+        try {
+            writeEnd();
+            out.flush();
+            state = State.FINISHED;
+        } catch (IOException e) {
+            state = State.FAILED;
+            throw new TransportException("cannot finish " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Releases the writer. Closing before {@link #finish()} abandons the message: the end tags are
+     * not written and buffered bytes are dropped, so no reader takes the rest for a whole message.
+     */
+    @Override
+    public final void close() {
+        state = State.CLOSED;
+    }
+
+    private void requireOpen(String action) {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("cannot " + action + ": the writer of " + name + " is "
+                    + state.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    abstract void writeStart(MessageHeader header) throws IOException;
+
+    abstract void writeItem(MessageItem item) throws IOException;
+
+    abstract void writeEnd() throws IOException;
+
+    /** Checks what the dialect cannot write of an object, beyond names and strings. */
+    void checkObject(DataObject object) {
+    }
+
+    /**
+     * Checks a name the dialect writes.
+     *
+     * @param standalone true for a field or tabular part name, false for a kind, register or
+     *     enumeration, which v8msg writes after a fixed prefix such as {@code CatalogObject.}
+     */
+    abstract void checkName(String name, boolean standalone, String what, ObjectKey owner);
+
+    // ---- checks, before any byte of an item
+
+    private void check(MessageItem item) {
+        ObjectKey key = item.key();
+        checkKey(key, "the object", key);
+        if (item instanceof MessageItem.Retraction && !additions) {
+            throw new InvalidValueException("cannot write the retraction of " + key + " into " + name
+                    + " without dibex's additions: a strict 1C reader has no retraction; a plan served without"
+                    + " additions must not use routing that stops sending an object to a node (R9)");
+        }
+        if (item instanceof MessageItem.Upsert) {
+            DataObject o = ((MessageItem.Upsert) item).object();
+            checkObject(o);
+            checkFields(o.fields(), key, "field ");
+            for (Map.Entry<String, List<Row>> table : o.tables().entrySet()) {
+                checkName(table.getKey(), true, "the name of tabular part", key);
+                for (Row row : table.getValue()) {
+                    checkFields(row.fields(), key, "field of tabular part " + table.getKey() + ": ");
+                }
+            }
+            for (RecordSet set : o.recordSets()) {
+                checkName(set.register(), false, "the name of register", key);
+                for (Row record : set.records()) {
+                    checkFields(record.fields(), key, "field of register " + set.register() + ": ");
+                }
+            }
+        }
+    }
+
+    void checkKey(ObjectKey key, String what, ObjectKey owner) {
+        checkName(key.kind(), false, "the kind of " + what, owner);
+        XmlChecks.text(key.id(), "the id of " + what, owner, name);
+    }
+
+    private void checkFields(Map<String, Value> fields, ObjectKey owner, String what) {
+        for (Map.Entry<String, Value> field : fields.entrySet()) {
+            String f = field.getKey();
+            checkName(f, true, "the name of " + what.strip(), owner);
+            Value v = field.getValue();
+            if (v instanceof Value.Text) {
+                XmlChecks.text(((Value.Text) v).value(), what + f, owner, name);
+            } else if (v instanceof Value.Ref) {
+                checkKey(((Value.Ref) v).key(), "the reference in " + what + f, owner);
+            } else if (v instanceof Value.EnumValue) {
+                Value.EnumValue e = (Value.EnumValue) v;
+                checkName(e.enumeration(), false, "the enumeration in " + what + f, owner);
+                XmlChecks.text(e.name(), "the enum value in " + what + f, owner, name);
+            }
+        }
+    }
+}
