@@ -262,7 +262,10 @@ final class Importer {
         }
         header.acknowledged = acknowledge(store, before, h, notes);
         PeerState ps = store.peer(peer);
-        if (h.messageNo() > ps.lastHeaderNo()) {
+        // Only a header that changed something makes older messages stale; an empty one leaves no trace.
+        boolean changed = ps.acknowledgedNo() > before.acknowledgedNo() || !h.rejectedKeys().isEmpty()
+                || ps.restoredSinceNo() != before.restoredSinceNo();
+        if (changed && h.messageNo() > ps.lastHeaderNo()) {
             ps = ps.withLastHeaderNo(h.messageNo());
             store.putPeer(ps);
         }
