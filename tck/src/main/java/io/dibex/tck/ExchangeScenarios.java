@@ -126,6 +126,23 @@ public abstract class ExchangeScenarios {
                 .containsExactly(itemKey("B"));
     }
 
+    // ---- R1
+
+    @Test
+    @DisplayName("a node whose counter reached Long.MAX_VALUE refuses to send, and nothing changes (R1)")
+    void numberingExhausted() {
+        net.put("C", item("A", "a", "1"));
+        try (io.dibex.spi.StoreTransaction tx = net.hooks("C").delegate().begin()) {
+            tx.exchange().putPeer(tx.exchange().peer("B1").withLastAllocatedNo(Long.MAX_VALUE));
+            tx.commit();
+        }
+        NodeState before = net.state("C");
+        assertThatThrownBy(() -> net.export("C", "B1")).isInstanceOf(io.dibex.NumberingExhaustedException.class)
+                .hasMessageContaining(String.valueOf(Long.MAX_VALUE));
+        assertThat(net.state("C")).isEqualTo(before);
+        assertThat(net.transport().receive("B1")).isEmpty();
+    }
+
     // ---- R5
 
     @Test
@@ -183,6 +200,23 @@ public abstract class ExchangeScenarios {
         });
         assertThat(net.state("B1")).isEqualTo(before);
         assertThat(net.get("B1", itemKey("A"))).contains(item("A", "new", "2"));
+    }
+
+    // ---- R6: the transport's commit
+
+    @Test
+    @DisplayName("a message is removed from the transport once its import committed, and kept when it failed (R6)")
+    void transportCommitFollowsTheImport() {
+        net.put("C", item("A", "a", "1"));
+        net.export("C", "B1").orElseThrow();
+        BytesMessage m = BytesMessage.take(net.transport().receive("B1").get(0));
+        net.failing("B1").failAt(3);
+        assertThatThrownBy(() -> net.node("B1").importMessage(m)).isInstanceOf(DibexException.class);
+        assertThat(m.commits()).isZero();
+        assertThat(m.releases()).isEqualTo(1);
+        net.failing("B1").reset();
+        assertThat(net.node("B1").importMessage(m).status()).isEqualTo(ImportResult.Status.APPLIED);
+        assertThat(m.commits()).isEqualTo(1);
     }
 
     // ---- R4: this node restored from a backup
