@@ -39,6 +39,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -910,6 +911,63 @@ public abstract class ExchangeScenarios {
         net.clock().advance(Duration.ofHours(2));
         assertThat(net.node("C").pruneJournal()).isEqualTo(old);
         assertThat(net.node("C").journal()).hasSize(all - old);
+    }
+
+    @Test
+    @Disabled("finding, not fixed: an export that fails in its first transaction, or is refused at Long.MAX_VALUE,"
+            + " writes no journal entry; Exporter.export calls allocate outside its try (see docs/rules.md)")
+    @DisplayName("every failed export is journaled, also when its first transaction fails or numbering is exhausted (R15)")
+    void everyFailedExportIsJournaled() {
+        net.put("C", item("A", "a", "1"));
+        Storage backup = net.backup("C");
+        net.failing("C").reset();
+        net.export("C", "B1").orElseThrow();
+        long calls = net.failing("C").calls();
+        drain("B1");
+        for (long n = 1; n <= calls; n++) {
+            net.restore("C", backup);
+            net.failing("C").failAt(n);
+            try {
+                net.export("C", "B1");
+                continue;
+            } catch (DibexException expected) {
+                // checked below
+            } finally {
+                drain("B1");
+            }
+            assertThat(journalKinds("C")).as("call %d", n).contains(JournalEntry.Kind.EXPORT_FAILED);
+        }
+
+        net.restore("C", backup);
+        inStore("C", tx -> {
+            tx.exchange().putPeer(tx.exchange().peer("B1").withLastAllocatedNo(Long.MAX_VALUE));
+            return null;
+        });
+        assertThatThrownBy(() -> net.export("C", "B1")).isInstanceOf(NumberingExhaustedException.class);
+        assertThat(journalKinds("C")).as("refused at Long.MAX_VALUE").contains(JournalEntry.Kind.EXPORT_FAILED);
+    }
+
+    @Test
+    @Disabled("finding, not built: the restored node never sees a foreign acknowledgment here, and its peer takes"
+            + " the regressed receivedNo for an old acknowledgment only; issue 3 (R4, the peer's side) must catch it")
+    @DisplayName("a restored node that numbers past its peer's last loaded message before hearing from it still gets back what it lost (R4)")
+    void restoredNodeThatRacesAheadGetsBackWhatItLost() {
+        net.put("C", item("A", "a", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+        net.put("C", item("B", "b", "1"));
+        net.settle(10);
+        long loadedAtC = net.node("C").peerState("B1").lastLoadedNo();
+
+        net.restore("B1", backup);
+        assertThat(net.get("B1", itemKey("B"))).as("lost with the restore").isEmpty();
+        for (int i = 0; net.node("B1").peerState("C").lastAllocatedNo() <= loadedAtC; i++) {
+            net.put("B1", item("E" + i, "e", "1"));
+            net.export("B1", "C").orElseThrow();
+        }
+        net.settle(20);
+        assertThat(net.get("B1", itemKey("B"))).as("B had reached B1 before its restore")
+                .contains(item("B", "b", "1"));
     }
 
     private JournalEntry lastOf(String node, JournalEntry.Kind kind) {
