@@ -60,7 +60,16 @@ final class Exporter {
     /** Exports to {@code peer} if something is due; the caller holds the peer's lock. */
     Optional<ExportResult> export(String peer) {
         long start = System.nanoTime();
-        Allocation a = ctx.inTx(tx -> allocate(tx.exchange(), peer));
+        Allocation a;
+        try {
+            a = ctx.inTx(tx -> allocate(tx.exchange(), peer));
+        } catch (RuntimeException e) {
+            // Nothing was numbered: T1 rolled back (R15 still wants the failure on record).
+            DibexException failure = Context.asLibraryException(e);
+            ctx.journal(ctx.entry(JournalEntry.Kind.EXPORT_FAILED, peer, 0, 0, 0, 0, start,
+                    "not sent, no number allocated: " + failure.getMessage(), List.of()), failure);
+            throw failure;
+        }
         if (a == null) {
             return Optional.empty();
         }
