@@ -1052,7 +1052,9 @@ public abstract class ExchangeScenarios {
 
     /** The message without its last byte: the header reads fine, the body breaks at its end. */
     private static BytesMessage truncated(BytesMessage m) {
-        return new BytesMessage(m.name(), Arrays.copyOf(m.bytes(), m.bytes().length - 1));
+        // Cut into the last item, whatever the codec: a textual format may end with a line break.
+        int cut = Math.max(1, Math.min(16, m.bytes().length / 4));
+        return new BytesMessage(m.name(), Arrays.copyOf(m.bytes(), m.bytes().length - cut));
     }
 
     private static BytesMessage copy(BytesMessage m) {
