@@ -382,22 +382,7 @@ public final class InMemoryStorage implements Storage {
 
             @Override
             public Stream<Registration> registrations(String peer) {
-                check();
-                Objects.requireNonNull(peer, "peer");
-                return stream(new Cursor<>() {
-                    private ObjectKey last;
-
-                    @Override
-                    public Registration next() {
-                        RegistrationTable table = registrations.get(peer);
-                        ObjectKey key = table == null ? null : table.nextKey(last);
-                        if (key == null) {
-                            return null;
-                        }
-                        last = key;
-                        return table.get(key);
-                    }
-                });
+                return rows(peer, RegistrationTable::nextKey);
             }
 
             @Override
@@ -420,6 +405,12 @@ public final class InMemoryStorage implements Storage {
 
             @Override
             public Stream<Registration> numbered(String peer) {
+                return rows(peer, RegistrationTable::nextNumbered);
+            }
+
+            /** The rows of {@code peer} that {@code next} walks, in key order, read lazily. */
+            private Stream<Registration> rows(String peer,
+                    java.util.function.BiFunction<RegistrationTable, ObjectKey, ObjectKey> next) {
                 check();
                 Objects.requireNonNull(peer, "peer");
                 return stream(new Cursor<>() {
@@ -428,7 +419,7 @@ public final class InMemoryStorage implements Storage {
                     @Override
                     public Registration next() {
                         RegistrationTable table = registrations.get(peer);
-                        ObjectKey key = table == null ? null : table.nextNumbered(last);
+                        ObjectKey key = table == null ? null : next.apply(table, last);
                         if (key == null) {
                             return null;
                         }

@@ -1,8 +1,18 @@
 package io.dibex.tck;
 
+import io.dibex.ObjectRejectedException;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.spi.ExchangeStore;
+import io.dibex.spi.ObjectStore;
 import io.dibex.spi.Storage;
 import io.dibex.spi.StoreTransaction;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A storage wrapper that runs a test's action just before a chosen {@link #begin()}: the way to
@@ -14,7 +24,7 @@ public final class HookedStorage implements Storage {
     private final Storage delegate;
     private long countdown;
     private Runnable action;
-    private volatile java.util.function.Predicate<io.dibex.model.DataObject> refuse = o -> false;
+    private volatile Predicate<DataObject> refuse = o -> false;
 
     /** Wraps {@code delegate}. */
     public HookedStorage(Storage delegate) {
@@ -35,9 +45,9 @@ public final class HookedStorage implements Storage {
 
     /**
      * Makes every {@code ObjectStore.put} of an object matching {@code refuse} throw
-     * {@link io.dibex.ObjectRejectedException}, as a host constraint would.
+     * {@link ObjectRejectedException}, as a host constraint would.
      */
-    public void refusePuts(java.util.function.Predicate<io.dibex.model.DataObject> refuse) {
+    public void refusePuts(Predicate<DataObject> refuse) {
         this.refuse = Objects.requireNonNull(refuse, "refuse");
     }
 
@@ -61,40 +71,40 @@ public final class HookedStorage implements Storage {
         StoreTransaction tx = delegate.begin();
         return new StoreTransaction() {
             @Override
-            public io.dibex.spi.ExchangeStore exchange() {
+            public ExchangeStore exchange() {
                 return tx.exchange();
             }
 
             @Override
-            public io.dibex.spi.ObjectStore objects() {
-                io.dibex.spi.ObjectStore objects = tx.objects();
-                return new io.dibex.spi.ObjectStore() {
+            public ObjectStore objects() {
+                ObjectStore objects = tx.objects();
+                return new ObjectStore() {
                     @Override
-                    public java.util.Optional<io.dibex.model.DataObject> get(io.dibex.model.ObjectKey key) {
+                    public Optional<DataObject> get(ObjectKey key) {
                         return objects.get(key);
                     }
 
                     @Override
-                    public java.util.Map<io.dibex.model.ObjectKey, io.dibex.model.DataObject> getAll(
-                            java.util.Collection<io.dibex.model.ObjectKey> keys) {
+                    public Map<ObjectKey, DataObject> getAll(
+                            Collection<ObjectKey> keys) {
                         return objects.getAll(keys);
                     }
 
                     @Override
-                    public void put(io.dibex.model.DataObject object) {
+                    public void put(DataObject object) {
                         if (refuse.test(object)) {
-                            throw new io.dibex.ObjectRejectedException(object.key(), "refused by the host's rule");
+                            throw new ObjectRejectedException(object.key(), "refused by the host's rule");
                         }
                         objects.put(object);
                     }
 
                     @Override
-                    public boolean delete(io.dibex.model.ObjectKey key) {
+                    public boolean delete(ObjectKey key) {
                         return objects.delete(key);
                     }
 
                     @Override
-                    public java.util.stream.Stream<io.dibex.model.DataObject> list(String kind) {
+                    public Stream<DataObject> list(String kind) {
                         return objects.list(kind);
                     }
                 };
