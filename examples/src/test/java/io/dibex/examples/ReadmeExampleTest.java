@@ -43,7 +43,8 @@ class ReadmeExampleTest {
         branch.exportTo("Office");
         office.importAll();
 
-        assertThat(branch.inTransaction(tx -> tx.get(aspirin.key()))).contains(aspirin);
+        java.util.Optional<DataObject> held = branch.inTransaction(tx -> tx.get(aspirin.key()));
+        assertThat(held).contains(aspirin);
         assertThat(office.pendingRegistrations("Branch1")).isZero();
     }
 }
