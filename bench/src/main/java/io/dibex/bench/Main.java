@@ -18,12 +18,13 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the benchmarks of SPEC §6 and prints the figures as a Markdown table: every throughput as
  * a ratio to the baseline measured in the same run over the same bytes, then the 1 GB run under
- * {@code -Xmx128m}. System properties: {@code documents} (default 200000), {@code warmups} (2),
- * {@code iterations} (4), {@code heapBytes} (1 GiB; 0 skips the run).
+ * {@code -Xmx128m}. System properties: {@code documents} (default 200000), {@code warmups} (3),
+ * {@code iterations} (4), {@code seconds} per iteration (5), {@code heapBytes} (1 GiB; 0 skips the run).
  */
 public final class Main {
 
@@ -38,8 +39,9 @@ public final class Main {
      */
     public static void main(String[] args) throws Exception {
         long documents = Long.getLong("documents", 200_000);
-        int warmups = Integer.getInteger("warmups", 2);
+        int warmups = Integer.getInteger("warmups", 3);
         int iterations = Integer.getInteger("iterations", 4);
+        int iterationSeconds = Integer.getInteger("seconds", 5);
         long heapBytes = Long.getLong("heapBytes", 1L << 30);
 
         long items = Corpus.itemCount(documents);
@@ -61,7 +63,8 @@ public final class Main {
 
         Options options = new OptionsBuilder().include(CodecBenchmark.class.getName() + ".*")
                 .param("documents", Long.toString(documents)).warmupIterations(warmups)
-                .measurementIterations(iterations).forks(1).jvmArgsAppend("-Xms3g", "-Xmx3g").build();
+                .warmupTime(TimeValue.seconds(iterationSeconds)).measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(iterationSeconds)).forks(1).jvmArgsAppend("-Xms3g", "-Xmx3g").build();
         Collection<RunResult> results = new Runner(options).run();
         Map<String, Double> seconds = new HashMap<>();
         for (RunResult r : results) {

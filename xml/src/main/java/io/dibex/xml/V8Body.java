@@ -11,7 +11,6 @@ import io.dibex.model.ValueType;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +52,6 @@ final class V8Body {
     private boolean inWrapper;
     private final Set<String> seen = new HashSet<>();
     private final Where where = new Where();
-    /** Recently read keys by id, at most {@link #KEY_CACHE} of them. */
-    private final Map<String, ObjectKey> keys = new HashMap<>();
-    private static final int KEY_CACHE = 4096;
 
     V8Body(XmlInput in, V8Fields fields, Limits limits) {
         this.in = in;
@@ -543,25 +539,11 @@ final class V8Body {
         return Value.binary(sink.bytes());
     }
 
-    /**
-     * The key of an object; the same objects are referred to again and again (goods in every
-     * line), so recent keys are kept and handed out again instead of being built and checked anew.
-     */
     private ObjectKey key(String kind, String id, Object what) {
-        ObjectKey known = keys.get(id);
-        if (known != null && known.kind().equals(kind)) {
-            return known;
-        }
-        ObjectKey key;
         try {
-            key = new ObjectKey(kind, id);
+            return new ObjectKey(kind, id);
         } catch (IllegalArgumentException e) {
             throw in.malformed("invalid " + what + ": " + e.getMessage(), e);
         }
-        if (keys.size() >= KEY_CACHE) {
-            keys.clear();
-        }
-        keys.put(id, key);
-        return key;
     }
 }
