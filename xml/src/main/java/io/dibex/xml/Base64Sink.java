@@ -33,7 +33,7 @@ final class Base64Sink {
     }
 
     /** Decodes a segment of text. */
-    void accept(char[] chars, int start, int length, XmlInput in, String what) {
+    void accept(char[] chars, int start, int length, XmlInput in, Object what) {
         for (int i = start, end = start + length; i < end; i++) {
             char c = chars[i];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -63,7 +63,7 @@ final class Base64Sink {
         }
     }
 
-    private void flush(XmlInput in, String what) {
+    private void flush(XmlInput in, Object what) {
         int bytes = 3 - padding;
         // One padding character leaves 2 unused bits, two leave 4: they must be zero (one form per value).
         if (padding > 0 && (quad & ((1 << (2 * padding)) - 1)) != 0) {
@@ -90,7 +90,7 @@ final class Base64Sink {
     }
 
     /** Checks that the text ended on a whole group of four. */
-    void end(XmlInput in, String what) {
+    void end(XmlInput in, Object what) {
         if (inQuad != 0) {
             throw in.malformed(what + ": base64 text ends inside a group of four characters");
         }

@@ -51,6 +51,7 @@ final class SafeStax {
         f.setProperty(XMLInputFactory2.P_INTERN_NAMES, true);
         f.setProperty(XMLInputFactory2.P_INTERN_NS_URIS, true);
         f.setProperty(WstxInputProperties.P_MIN_TEXT_SEGMENT, 512);
+        f.setProperty(WstxInputProperties.P_INPUT_BUFFER_LENGTH, 16_000);
         // Limits the parser enforces itself; errors are turned into LimitExceededException by XmlInput.
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, limits.maxAttributes());
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, limits.maxAttributeLength());

@@ -27,6 +27,7 @@ final class SeedReader extends XmlMessageReader {
     private final Limits limits;
     private boolean inBody;
     private final Set<String> seen = new HashSet<>();
+    private final Where where = new Where();
 
     SeedReader(XmlInput in, Limits limits, String source) {
         super(in, source);
@@ -124,7 +125,7 @@ final class SeedReader extends XmlMessageReader {
         return objectKey(kind, id, what);
     }
 
-    private ObjectKey objectKey(String kind, String id, String what) {
+    private ObjectKey objectKey(String kind, String id, Object what) {
         try {
             return new ObjectKey(kind, id);
         } catch (IllegalArgumentException e) {
@@ -144,7 +145,7 @@ final class SeedReader extends XmlMessageReader {
                 throw in.malformed("unexpected element " + in.qualifiedName() + " in " + key);
             }
             if (name.equals(SeedWriter.FIELD)) {
-                String field = field(key, "", object, null);
+                String field = field(key, null, object, null);
                 if (!seen.add(field)) {
                     throw in.malformed("field " + field + " of " + key + " appears twice");
                 }
@@ -153,13 +154,14 @@ final class SeedReader extends XmlMessageReader {
                 if (!tables.add(table)) {
                     throw in.malformed("tabular part " + table + " of " + key + " appears twice");
                 }
-                object.table(table, rows(key, SeedWriter.ROW, "tabular part " + table + " of " + key));
+                object.table(table, rows(key, SeedWriter.ROW, Where.lazy("tabular part " + table + " of ", key)));
             } else if (name.equals(SeedWriter.RECORD_SET)) {
                 String register = nameAttribute(SeedWriter.REGISTER, "a record set of " + key);
                 if (!registers.add(register)) {
                     throw in.malformed("the record set of register " + register + " of " + key + " appears twice");
                 }
-                List<Row> records = rows(key, SeedWriter.RECORD, "the record set of register " + register + " of " + key);
+                List<Row> records = rows(key, SeedWriter.RECORD, Where.lazy("the record set of register " + register
+                        + " of ", key));
                 try {
                     object.recordSet(new RecordSet(register, records));
                 } catch (IllegalArgumentException e) {
@@ -191,7 +193,7 @@ final class SeedReader extends XmlMessageReader {
         return value;
     }
 
-    private List<Row> rows(ObjectKey key, String rowElement, String what) {
+    private List<Row> rows(ObjectKey key, String rowElement, Object what) {
         List<Row> rows = new ArrayList<>();
         while (in.nextChild()) {
             if (!in.namespace().isEmpty() || !in.localName().equals(rowElement)) {
@@ -222,7 +224,7 @@ final class SeedReader extends XmlMessageReader {
      *
      * @return the field's name
      */
-    private String field(ObjectKey key, String where, DataObject.Builder object, Map<String, Value> row) {
+    private String field(ObjectKey key, Object context, DataObject.Builder object, Map<String, Value> row) {
         String name = null;
         String type = null;
         String kind = null;
@@ -248,11 +250,11 @@ final class SeedReader extends XmlMessageReader {
                 throw in.malformed("unknown attribute " + a + " on " + SeedWriter.FIELD);
             }
         }
-        String owner = where.isEmpty() ? key.toString() : where;
         if (name == null) {
-            throw in.malformed("a " + SeedWriter.FIELD + " of " + owner + " needs the attribute " + SeedWriter.NAME);
+            throw in.malformed("a " + SeedWriter.FIELD + " of " + (context == null ? key : context)
+                    + " needs the attribute " + SeedWriter.NAME);
         }
-        String what = "field " + name + " of " + owner;
+        Where what = where.at(name, key, context);
         if (type == null) {
             type = "string";
         }
@@ -265,15 +267,15 @@ final class SeedReader extends XmlMessageReader {
             if (object != null) {
                 object.set(name, value);
             } else if (row.put(name, value) != null) {
-                throw in.malformed("field " + name + " appears twice in a row of " + owner);
+                throw in.malformed(what + " appears twice in the row");
             }
         } catch (IllegalArgumentException e) {
-            throw in.malformed("invalid field name in " + owner + ": " + e.getMessage(), e);
+            throw in.malformed("invalid " + what + ": " + e.getMessage(), e);
         }
         return name;
     }
 
-    private Value value(String type, String kind, String enumeration, String scale, String what) {
+    private Value value(String type, String kind, String enumeration, String scale, Object what) {
         if (type.equals("binary")) {
             Base64Sink sink = new Base64Sink(limits.maxBinaryBytes());
             in.readBase64(sink, what);
@@ -331,7 +333,7 @@ final class SeedReader extends XmlMessageReader {
                     return Value.of(d.instant());
                 }
                 case "ref":
-                    return Value.ref(objectKey(kind, in.textString(), "reference in " + what));
+                    return Value.ref(objectKey(kind, in.textString(), Where.lazy("reference in ", what)));
                 case "enum":
                     return Value.enumValue(enumeration, in.textString());
                 default:

@@ -78,7 +78,7 @@ final class SeedWriter extends XmlMessageWriter {
 
     private void writeObject(DataObject o) throws IOException {
         ObjectKey key = o.key();
-        out.indent(2).raw('<').raw(OBJECT).attribute(KIND, key.kind()).attribute(ID, key.id());
+        out.indent(2).raw('<').name(OBJECT).raw(' ').name(KIND).raw("=\"").name(key.kind()).raw('"').attribute(ID, key.id());
         if (o.fields().isEmpty() && o.tables().isEmpty() && o.recordSets().isEmpty()) {
             out.raw("/>");
             return;
@@ -91,7 +91,7 @@ final class SeedWriter extends XmlMessageWriter {
         for (RecordSet set : o.recordSets()) {
             writeRows(RECORD_SET, REGISTER, set.register(), RECORD, set.records());
         }
-        out.indent(2).raw("</").raw(OBJECT).raw('>');
+        out.indent(2).raw("</").name(OBJECT).raw('>');
     }
 
     private void writeRows(String element, String attribute, String name, String rowElement, List<Row> rows)
@@ -106,9 +106,9 @@ final class SeedWriter extends XmlMessageWriter {
             if (row.fields().isEmpty()) {
                 out.indent(4).raw('<').raw(rowElement).raw("/>");
             } else {
-                out.indent(4).raw('<').raw(rowElement).raw('>');
+                out.indent(4).raw('<').name(rowElement).raw('>');
                 writeFields(row.fields(), 5);
-                out.indent(4).raw("</").raw(rowElement).raw('>');
+                out.indent(4).raw("</").name(rowElement).raw('>');
             }
         }
         out.indent(3).raw("</").raw(element).raw('>');
@@ -117,7 +117,8 @@ final class SeedWriter extends XmlMessageWriter {
     private void writeFields(Map<String, Value> fields, int depth) throws IOException {
         for (Map.Entry<String, Value> f : fields.entrySet()) {
             Value v = f.getValue();
-            out.indent(depth).raw('<').raw(FIELD).attribute(NAME, f.getKey());
+            // Field names, kinds and registers are dibex names (letters, digits, '_', '.', '-'): nothing to escape.
+            out.indent(depth).raw('<').name(FIELD).raw(' ').name(NAME).raw("=\"").name(f.getKey()).raw('"');
             String text;
             if (v instanceof Value.Text) {
                 text = ((Value.Text) v).value();
@@ -130,13 +131,13 @@ final class SeedWriter extends XmlMessageWriter {
                 if (b.length() == 0) {
                     out.raw("/>");
                 } else {
-                    out.raw('>').base64(b.bytes()).raw("</").raw(FIELD).raw('>');
+                    out.raw('>').base64(b.bytes()).raw("</").name(FIELD).raw('>');
                 }
                 continue;
             } else {
-                out.attribute(TYPE, typeCode(v));
+                out.raw(' ').name(TYPE).raw("=\"").name(typeCode(v)).raw('"');
                 if (v instanceof Value.Ref) {
-                    out.attribute(KIND, ((Value.Ref) v).key().kind());
+                    out.raw(' ').name(KIND).raw("=\"").name(((Value.Ref) v).key().kind()).raw('"');
                 } else if (v instanceof Value.EnumValue) {
                     out.attribute(ENUMERATION, ((Value.EnumValue) v).enumeration());
                 } else if (v instanceof Value.Decimal && ((Value.Decimal) v).value().scale() < 0) {
@@ -147,7 +148,7 @@ final class SeedWriter extends XmlMessageWriter {
             if (text.isEmpty()) {
                 out.raw("/>");
             } else {
-                out.raw('>').text(text).raw("</").raw(FIELD).raw('>');
+                out.raw('>').text(text).raw("</").name(FIELD).raw('>');
             }
         }
     }

@@ -35,6 +35,25 @@ final class Utf8Source extends Reader {
     }
 
     private static final int BUFFER_SIZE = 16 * 1024;
+
+    /** Classes of ASCII bytes: copied as they are, or noted first. */
+    private static final byte PLAIN = 0;
+    private static final byte NEWLINE = 1;
+    private static final byte LT = 2;
+    private static final byte GT = 3;
+    private static final byte ILLEGAL = 4;
+    private static final byte[] ASCII = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ASCII[c] = ILLEGAL;
+        }
+        ASCII['\t'] = PLAIN;
+        ASCII['\r'] = PLAIN;
+        ASCII['\n'] = NEWLINE;
+        ASCII['<'] = LT;
+        ASCII['>'] = GT;
+    }
     /** Room for the longest lookahead: a four-byte sequence, or {@code <![} after a {@code <}. */
     private static final int LOOKAHEAD = 4;
 
@@ -112,49 +131,48 @@ final class Utf8Source extends Reader {
                 p = pos;
                 continue;
             }
-            // Printable ASCII other than the tag delimiters: the bulk of any message.
+            // The bulk of any message: ASCII and two-byte sequences (Cyrillic), one byte class lookup each.
             int stop = Math.min(safe, p + (limit - o));
             int c = 0;
             while (p < stop) {
                 c = b[p];
-                if (c < 0x20 || c == '<' || c == '>') {
+                if (c < 0) {
+                    // Two-byte sequences (Cyrillic, accented Latin): lead C2..DF, one continuation byte.
+                    if (c >= (byte) 0xC2 && c <= (byte) 0xDF && p + 1 < end) {
+                        int c2 = b[p + 1];
+                        if ((c2 & 0xC0) == 0x80) {
+                            cbuf[o++] = (char) (((c & 0x1F) << 6) | (c2 & 0x3F));
+                            p += 2;
+                            continue;
+                        }
+                    }
                     break;
                 }
-                cbuf[o++] = (char) c;
-                p++;
-            }
-            if (p >= stop) {
-                continue;
-            }
-            if (c == '<') {
-                // The tag guard; "<![" opens CDATA (or a DTD section, refused anyway), which is text.
-                if (tagStart < 0 && !(p + 2 < end && b[p + 1] == '!' && b[p + 2] == '[')) {
-                    tagStart = chars + (o - off);
+                int k = ASCII[c];
+                if (k != PLAIN) {
+                    if (k == NEWLINE) {
+                        line++;
+                        lineStart = chars + (o - off) + 1;
+                    } else if (k == LT) {
+                        // The tag guard; "<![" opens CDATA (or a DTD section, refused anyway), which is text.
+                        if (tagStart < 0 && !(p + 2 < end && b[p + 1] == '!' && b[p + 2] == '[')) {
+                            tagStart = chars + (o - off);
+                        }
+                    } else if (k == GT) {
+                        tagStart = -1;
+                    } else {
+                        pos = p;
+                        throw fail(o - off, "character U+" + hex(c) + " is not allowed in XML 1.0"
+                                + (c == 0 ? " (is the message UTF-16? only UTF-8 is accepted)" : ""));
+                    }
                 }
                 cbuf[o++] = (char) c;
                 p++;
+            }
+            if (p >= stop || c >= 0) {
                 continue;
             }
-            if (c == '>') {
-                tagStart = -1;
-                cbuf[o++] = (char) c;
-                p++;
-                continue;
-            }
-            if (c >= 0) {
-                if (c == '\n') {
-                    line++;
-                    lineStart = chars + (o - off) + 1;
-                } else if (c != '\t' && c != '\r') {
-                    pos = p;
-                    throw fail(o - off, "character U+" + hex(c) + " is not allowed in XML 1.0"
-                            + (c == 0 ? " (is the message UTF-16? only UTF-8 is accepted)" : ""));
-                }
-                cbuf[o++] = (char) c;
-                p++;
-                continue;
-            }
-            // A multi-byte sequence: the lead byte says how long, and the second byte's range depends on it.
+            // Any other multi-byte sequence: the lead byte says how long, and the second byte's range depends on it.
             int lead = c & 0xFF;
             int n;
             int min2 = 0x80;

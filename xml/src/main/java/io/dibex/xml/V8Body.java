@@ -51,6 +51,7 @@ final class V8Body {
     private boolean ended;
     private boolean inWrapper;
     private final Set<String> seen = new HashSet<>();
+    private final Where where = new Where();
 
     V8Body(XmlInput in, V8Fields fields, Limits limits) {
         this.in = in;
@@ -133,12 +134,11 @@ final class V8Body {
     // ---- objects
 
     private DataObject object(String kind) {
-        String element = in.qualifiedName();
+        Object ref = Where.lazy("the Ref of an object of kind ", kind);
         if (!in.nextChild() || !in.localName().equals("Ref") || !isData(in.namespace())) {
-            throw in.malformed(element + " must start with its Ref");
+            throw in.malformed("an object of kind " + kind + " must start with its Ref");
         }
-        in.readText("the Ref of " + element);
-        ObjectKey key = key(kind, in.textString(), "the Ref of " + element);
+        ObjectKey key = key(kind, in.readString(ref), ref);
         DataObject.Builder object = DataObject.builder(key);
         V8Fields.Context context = fields.object(kind);
         seen.clear();
@@ -159,9 +159,9 @@ final class V8Body {
             V8Fields.Slot slot = context.slot(field);
             Value value;
             if (isNil(nil) || type != null || slot.type == ValueType.BINARY) {
-                value = value(field, key, slot, type, nil, scale);
+                value = value(where.at(field, key, null), slot, type, nil, scale);
             } else {
-                int n = in.readTextOrChild("field " + field + " of " + key);
+                int n = in.readTextOrChild(where.at(field, key, null));
                 if (n < 0 || n == 0 && slot.type == null) {
                     // Rows, or an empty element of no type: a tabular part.
                     if (tables == null) {
@@ -173,7 +173,7 @@ final class V8Body {
                     object.table(field, n < 0 ? rows(key, field) : List.of());
                     continue;
                 }
-                value = bare(slot, field, key, scale);
+                value = bare(slot, where.at(field, key, null), scale);
             }
             if (!seen.add(field)) {
                 throw in.malformed("field " + field + " of " + key + " appears twice");
@@ -208,7 +208,7 @@ final class V8Body {
     private List<Row> rows(ObjectKey key, String table) {
         V8Fields.Context context = fields.row(key.kind(), table);
         List<Row> rows = new ArrayList<>();
-        String what = "tabular part " + table + " of " + key;
+        Object what = Where.lazy("tabular part " + table + " of ", key);
         // readTextOrChild left the reader on the first child's start tag.
         do {
             if (!in.localName().equals("Row") || !isData(in.namespace())) {
@@ -219,7 +219,7 @@ final class V8Body {
         return rows;
     }
 
-    private Row row(V8Fields.Context context, ObjectKey key, String what) {
+    private Row row(V8Fields.Context context, ObjectKey key, Object what) {
         Map<String, Value> values = new LinkedHashMap<>();
         while (in.nextChild()) {
             String field = in.localName();
@@ -234,7 +234,7 @@ final class V8Body {
                 nil = in.attribute(Wire.XSI, "nil");
                 scale = in.attribute(Wire.DX, "scale");
             }
-            Value value = value(field, key, context.slot(field), type, nil, scale);
+            Value value = value(where.at(field, key, what), context.slot(field), type, nil, scale);
             if (values.put(field, value) != null) {
                 throw in.malformed("field " + field + " appears twice in a row of " + what);
             }
@@ -247,7 +247,7 @@ final class V8Body {
     }
 
     private RecordSet recordSet(ObjectKey recorder, String register) {
-        String what = "the record set of register " + register + " of " + recorder;
+        Object what = Where.lazy("the record set of register " + register + " of ", recorder);
         if (!in.nextChild() || !in.localName().equals("Filter") || !isData(in.namespace())) {
             throw in.malformed(what + " must start with its Filter");
         }
@@ -292,8 +292,7 @@ final class V8Body {
     }
 
     /** A field's value from its attributes and its content; the reader ends on the field's end tag. */
-    private Value value(String field, ObjectKey key, V8Fields.Slot slot, String type, String nil, String scale) {
-        String what = "field " + field + " of " + key;
+    private Value value(Where what, V8Fields.Slot slot, String type, String nil, String scale) {
         if (isNil(nil)) {
             if (in.readText(what) != 0) {
                 throw in.malformed(what + " is xsi:nil but has content");
@@ -306,12 +305,39 @@ final class V8Body {
         if (slot.type == ValueType.BINARY) {
             return binary(what);
         }
+        ValueType t = slot.type;
+        if (t == null || t == ValueType.STRING || t == ValueType.REFERENCE || t == ValueType.ENUM) {
+            // Values that stay strings (or become keys and names) are read as strings, without a second copy.
+            return bareString(slot, in.readString(what), what, scale);
+        }
         in.readText(what);
-        return bare(slot, field, key, scale);
+        return bare(slot, what, scale);
+    }
+
+    /** A bare value of a field whose value is read as a string: text, a reference, an enum value. */
+    private Value bareString(V8Fields.Slot slot, String text, Object what, String scale) {
+        ValueType t = slot.type;
+        if (scale != null) {
+            throw in.malformed(what + ": dx:scale is only for decimals");
+        }
+        if (t == ValueType.REFERENCE && slot.refKind != null) {
+            return text.isEmpty() || text.equals(Lexical.ZERO_UUID) ? Value.NULL : Value.ref(key(slot.refKind, text, what));
+        }
+        if (t == ValueType.ENUM && slot.enumeration != null) {
+            if (text.isEmpty()) {
+                return Value.NULL;
+            }
+            try {
+                return Value.enumValue(slot.enumeration, text);
+            } catch (IllegalArgumentException e) {
+                throw in.malformed(what + ": " + e.getMessage(), e);
+            }
+        }
+        return Value.of(text);
     }
 
     /** The value of a simple element with an {@code xsi:type} (or null without one, for Ref elements). */
-    private Value typedOrNull(String what, String defaultKind) {
+    private Value typedOrNull(Object what, String defaultKind) {
         String type = in.attribute(Wire.XSI, "type");
         if (type == null) {
             if (defaultKind == null) {
@@ -323,7 +349,7 @@ final class V8Body {
         return typed(type, what, null);
     }
 
-    private Value typed(String qname, String what, String scale) {
+    private Value typed(String qname, Object what, String scale) {
         int colon = qname.indexOf(':');
         String prefix = colon < 0 ? "" : qname.substring(0, colon);
         String local = qname.substring(colon + 1);
@@ -418,28 +444,27 @@ final class V8Body {
         }
     }
 
-    private io.dibex.MalformedMessageException unsupported(String what, String qname) {
+    private io.dibex.MalformedMessageException unsupported(Object what, String qname) {
         return in.malformed(what + ": xsi:type " + XmlInput.quote(qname) + " is not supported (expected xs:string,"
                 + " xs:decimal, xs:long, xs:boolean, xs:date, xs:dateTime, xs:base64Binary, CatalogRef.X,"
                 + " DocumentRef.X or EnumRef.X)");
     }
 
     /** A bare value: its text (already read) typed by the field's slot. */
-    private Value bare(V8Fields.Slot slot, String field, ObjectKey key, String scale) {
+    private Value bare(V8Fields.Slot slot, Object what, String scale) {
         char[] c = in.text();
         int n = in.textLength();
         ValueType t = slot.type;
         if (t == null || t == ValueType.STRING || t == ValueType.REFERENCE && slot.refKind == null
                 || t == ValueType.ENUM && slot.enumeration == null) {
             if (scale != null) {
-                throw in.malformed("field " + field + " of " + key + ": dx:scale is only for decimals");
+                throw in.malformed(what + ": dx:scale is only for decimals");
             }
             return Value.of(in.textString());
         }
         if (n == 0) {
             return Value.NULL;
         }
-        String what = "field " + field + " of " + key;
         try {
             switch (t) {
                 case DECIMAL:
@@ -488,7 +513,7 @@ final class V8Body {
         }
     }
 
-    private BigDecimal scaled(BigDecimal d, String scale, String what) {
+    private BigDecimal scaled(BigDecimal d, String scale, Object what) {
         if (scale == null) {
             return d;
         }
@@ -508,13 +533,13 @@ final class V8Body {
         }
     }
 
-    private Value binary(String what) {
+    private Value binary(Object what) {
         Base64Sink sink = new Base64Sink(limits.maxBinaryBytes());
         in.readBase64(sink, what);
         return Value.binary(sink.bytes());
     }
 
-    private ObjectKey key(String kind, String id, String what) {
+    private ObjectKey key(String kind, String id, Object what) {
         try {
             return new ObjectKey(kind, id);
         } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import io.dibex.model.Value;
 import io.dibex.model.ValueType;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,9 @@ final class V8Writer extends XmlMessageWriter {
             "ReceivedNo");
 
     private final V8Fields fields;
+    /** Element names of objects and {@code xsi:type} names of references, by kind. */
+    private final Map<String, String> objectElements = new HashMap<>();
+    private final Map<String, String> refTypes = new HashMap<>();
 
     V8Writer(OutputStream stream, ExchangePlan plan, MessageHeader header, boolean additions) {
         super(stream, header, additions);
@@ -81,7 +85,7 @@ final class V8Writer extends XmlMessageWriter {
             writeObject(((MessageItem.Upsert) item).object());
         } else if (item instanceof MessageItem.Deletion) {
             ObjectKey key = item.key();
-            out.indent(2).raw("<ObjectDeletion>").indent(3).raw("<Ref xsi:type=\"").raw(refType(key.kind()))
+            out.indent(2).raw("<ObjectDeletion>").indent(3).raw("<Ref xsi:type=\"").name(refType(key.kind()))
                     .raw("\">").text(key.id()).raw("</Ref>").indent(2).raw("</ObjectDeletion>");
         } else {
             ObjectKey key = item.key();
@@ -91,8 +95,9 @@ final class V8Writer extends XmlMessageWriter {
 
     private void writeObject(DataObject o) throws IOException {
         ObjectKey key = o.key();
-        String element = (fields.isDocument(key.kind()) ? "DocumentObject." : "CatalogObject.") + key.kind();
-        out.indent(2).raw('<').raw(element).raw('>');
+        String element = objectElements.computeIfAbsent(key.kind(),
+                kind -> (fields.isDocument(kind) ? "DocumentObject." : "CatalogObject.") + kind);
+        out.indent(2).raw('<').name(element).raw('>');
         out.indent(3).raw("<Ref>").text(key.id()).raw("</Ref>");
         V8Fields.Context context = fields.object(key.kind());
         for (Map.Entry<String, Value> f : o.fields().entrySet()) {
@@ -102,17 +107,17 @@ final class V8Writer extends XmlMessageWriter {
             String t = table.getKey();
             List<Row> rows = table.getValue();
             if (rows.isEmpty()) {
-                out.indent(3).raw('<').raw(t).raw("/>");
+                out.indent(3).raw('<').name(t).raw("/>");
                 continue;
             }
             V8Fields.Context rowContext = fields.row(key.kind(), t);
-            out.indent(3).raw('<').raw(t).raw('>');
+            out.indent(3).raw('<').name(t).raw('>');
             for (Row row : rows) {
                 writeRow("Row", row, rowContext, 4);
             }
-            out.indent(3).raw("</").raw(t).raw('>');
+            out.indent(3).raw("</").name(t).raw('>');
         }
-        out.indent(2).raw("</").raw(element).raw('>');
+        out.indent(2).raw("</").name(element).raw('>');
         for (RecordSet set : o.recordSets()) {
             writeRecordSet(key, set);
         }
@@ -150,20 +155,20 @@ final class V8Writer extends XmlMessageWriter {
 
     private void writeField(String name, Value value, V8Fields.Slot slot, int depth, boolean objectLevel)
             throws IOException {
-        out.indent(depth).raw('<').raw(name);
+        out.indent(depth).raw('<').name(name);
         if (value instanceof Value.Null) {
             out.raw(" xsi:nil=\"true\"/>");
             return;
         }
         if (!readsBackBare(value, slot, objectLevel)) {
-            out.raw(" xsi:type=\"").raw(typeName(value)).raw('"');
+            out.raw(" xsi:type=\"").name(typeName(value)).raw('"');
         }
         if (value instanceof Value.Binary) {
             Value.Binary b = (Value.Binary) value;
             if (b.length() == 0) {
                 out.raw("/>");
             } else {
-                out.raw('>').base64(b.bytes()).raw("</").raw(name).raw('>');
+                out.raw('>').base64(b.bytes()).raw("</").name(name).raw('>');
             }
             return;
         }
@@ -175,7 +180,7 @@ final class V8Writer extends XmlMessageWriter {
         if (text.isEmpty()) {
             out.raw("/>");
         } else {
-            out.raw('>').text(text).raw("</").raw(name).raw('>');
+            out.raw('>').text(text).raw("</").name(name).raw('>');
         }
     }
 
@@ -244,7 +249,7 @@ final class V8Writer extends XmlMessageWriter {
     }
 
     private String refType(String kind) {
-        return (fields.isDocument(kind) ? "v8:DocumentRef." : "v8:CatalogRef.") + kind;
+        return refTypes.computeIfAbsent(kind, k -> (fields.isDocument(k) ? "v8:DocumentRef." : "v8:CatalogRef.") + k);
     }
 
     /** A value's text (not for binaries, which are streamed). */

@@ -170,10 +170,11 @@ final class XmlInput {
      * Reads the text of the current element, which must hold no element, up to its end tag.
      * The characters are then in {@link #text()}[0..{@link #textLength()}).
      *
-     * @param what the value read, for errors
+     * @param what the value read, for errors; its {@code toString()} is called only on a failure, so
+     *     that the hot path builds no message
      * @return the number of characters
      */
-    int readText(String what) {
+    int readText(Object what) {
         int max = limits.maxTextLength();
         int n = 0;
         while (true) {
@@ -212,7 +213,7 @@ final class XmlInput {
      *
      * @return the number of characters of text, or -1 on a child's start tag
      */
-    int readTextOrChild(String what) {
+    int readTextOrChild(Object what) {
         int max = limits.maxTextLength();
         int n = 0;
         while (true) {
@@ -252,6 +253,57 @@ final class XmlInput {
         }
     }
 
+    /**
+     * Reads the text of the current element as a String, like {@link #readText}: a text that
+     * arrives in one piece becomes a String straight from the parser's buffer, without passing
+     * through this reader's own.
+     */
+    String readString(Object what) {
+        String first = null;
+        int max = limits.maxTextLength();
+        int n = 0;
+        while (true) {
+            int e = advance();
+            switch (e) {
+                case XMLStreamConstants.CHARACTERS:
+                case XMLStreamConstants.CDATA:
+                case XMLStreamConstants.SPACE: {
+                    int len = r.getTextLength();
+                    if ((long) n + len > max) {
+                        throw limit("maxTextLength", max, (long) n + len, what);
+                    }
+                    if (n == 0 && first == null) {
+                        first = r.getText();
+                    } else {
+                        if (first != null) {
+                            // A second piece: gather them all in the buffer after all.
+                            if (first.length() > text.length) {
+                                text = Arrays.copyOf(text, Math.max(first.length(), Math.min(max, 2 * text.length)));
+                            }
+                            first.getChars(0, first.length(), text, 0);
+                            first = null;
+                        }
+                        if (n + len > text.length) {
+                            text = Arrays.copyOf(text, Math.max(n + len, Math.min(max, 2 * text.length)));
+                        }
+                        System.arraycopy(r.getTextCharacters(), r.getTextStart(), text, n, len);
+                    }
+                    n += len;
+                    break;
+                }
+                case XMLStreamConstants.END_ELEMENT:
+                    textLength = 0;
+                    return first != null ? first : n == 0 ? "" : new String(text, 0, n);
+                case XMLStreamConstants.COMMENT:
+                    break;
+                case XMLStreamConstants.START_ELEMENT:
+                    throw malformed("element " + qualifiedName() + " is not allowed here: " + what + " holds only text");
+                default:
+                    throw malformed("unexpected " + describe(e) + " in " + what);
+            }
+        }
+    }
+
     /** The buffer of the text last read; valid until the next read. */
     char[] text() {
         return text;
@@ -276,7 +328,7 @@ final class XmlInput {
      * Reads the current element's text as base64 into {@code sink}, segment by segment, never
      * holding the whole text.
      */
-    void readBase64(Base64Sink sink, String what) {
+    void readBase64(Base64Sink sink, Object what) {
         inBinary = true;
         try {
             while (true) {
@@ -390,7 +442,7 @@ final class XmlInput {
     }
 
     /** A limit error at the current event. */
-    LimitExceededException limit(String limit, long allowed, long seen, String where) {
+    LimitExceededException limit(String limit, long allowed, long seen, Object where) {
         return new LimitExceededException(source, position() + " (" + where + ")", limit, allowed, seen);
     }
 

@@ -15,7 +15,9 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What both dialects' writers share: the state machine, checking an item completely before any
@@ -111,11 +113,11 @@ abstract class XmlMessageWriter implements MessageWriter {
      */
     abstract void checkName(String name, boolean standalone, String what, ObjectKey owner);
 
-    // ---- checks, before any byte of an item
+    // ---- checks, before any byte of an item; messages are built only when one fails
 
     private void check(MessageItem item) {
         ObjectKey key = item.key();
-        checkKey(key, "the object", key);
+        checkKey(key, key, null, null);
         if (item instanceof MessageItem.Retraction && !additions) {
             throw new InvalidValueException("cannot write the retraction of " + key + " into " + name
                     + " without dibex's additions: a strict 1C reader has no retraction; a plan served without"
@@ -124,40 +126,79 @@ abstract class XmlMessageWriter implements MessageWriter {
         if (item instanceof MessageItem.Upsert) {
             DataObject o = ((MessageItem.Upsert) item).object();
             checkObject(o);
-            checkFields(o.fields(), key, "field ");
+            checkFields(o.fields(), key, null);
             for (Map.Entry<String, List<Row>> table : o.tables().entrySet()) {
-                checkName(table.getKey(), true, "the name of tabular part", key);
+                String t = table.getKey();
+                if (!knownNames.contains(t)) {
+                    checkName(t, true, "the name of tabular part", key);
+                    remember(knownNames, t);
+                }
                 for (Row row : table.getValue()) {
-                    checkFields(row.fields(), key, "field of tabular part " + table.getKey() + ": ");
+                    checkFields(row.fields(), key, "tabular part " + t);
                 }
             }
             for (RecordSet set : o.recordSets()) {
-                checkName(set.register(), false, "the name of register", key);
+                if (!knownPrefixed.contains(set.register())) {
+                    checkName(set.register(), false, "the name of register", key);
+                    remember(knownPrefixed, set.register());
+                }
                 for (Row record : set.records()) {
-                    checkFields(record.fields(), key, "field of register " + set.register() + ": ");
+                    checkFields(record.fields(), key, "register " + set.register());
                 }
             }
         }
     }
 
-    void checkKey(ObjectKey key, String what, ObjectKey owner) {
-        checkName(key.kind(), false, "the kind of " + what, owner);
-        XmlChecks.text(key.id(), "the id of " + what, owner, name);
+    /** Names already checked: fields and tabular parts, and kinds, registers and enumerations. */
+    private final Set<String> knownNames = new HashSet<>();
+    private final Set<String> knownPrefixed = new HashSet<>();
+
+    private static void remember(Set<String> names, String name) {
+        if (names.size() >= 4096) {
+            names.clear();
+        }
+        names.add(name);
     }
 
-    private void checkFields(Map<String, Value> fields, ObjectKey owner, String what) {
+    /** Checks a key: of the item when field is null, else of the reference in that field. */
+    private void checkKey(ObjectKey key, ObjectKey owner, String field, String part) {
+        if (!knownPrefixed.contains(key.kind())) {
+            checkName(key.kind(), false, "the kind of " + describe("the reference in", field, part), owner);
+            remember(knownPrefixed, key.kind());
+        }
+        if (XmlChecks.firstIllegal(key.id()) >= 0) {
+            XmlChecks.text(key.id(), "the id of " + describe("the reference in", field, part), owner, name);
+        }
+    }
+
+    private static String describe(String what, String field, String part) {
+        return field == null ? "the object" : what + " field " + field + (part == null ? "" : " of " + part);
+    }
+
+    private void checkFields(Map<String, Value> fields, ObjectKey owner, String part) {
         for (Map.Entry<String, Value> field : fields.entrySet()) {
             String f = field.getKey();
-            checkName(f, true, "the name of " + what.strip(), owner);
+            if (!knownNames.contains(f)) {
+                checkName(f, true, "the name of " + describe("", f, part).strip(), owner);
+                remember(knownNames, f);
+            }
             Value v = field.getValue();
             if (v instanceof Value.Text) {
-                XmlChecks.text(((Value.Text) v).value(), what + f, owner, name);
+                String text = ((Value.Text) v).value();
+                if (XmlChecks.firstIllegal(text) >= 0) {
+                    XmlChecks.text(text, describe("", f, part).strip(), owner, name);
+                }
             } else if (v instanceof Value.Ref) {
-                checkKey(((Value.Ref) v).key(), "the reference in " + what + f, owner);
+                checkKey(((Value.Ref) v).key(), owner, f, part);
             } else if (v instanceof Value.EnumValue) {
                 Value.EnumValue e = (Value.EnumValue) v;
-                checkName(e.enumeration(), false, "the enumeration in " + what + f, owner);
-                XmlChecks.text(e.name(), "the enum value in " + what + f, owner, name);
+                if (!knownPrefixed.contains(e.enumeration())) {
+                    checkName(e.enumeration(), false, "the enumeration in " + describe("", f, part).strip(), owner);
+                    remember(knownPrefixed, e.enumeration());
+                }
+                if (XmlChecks.firstIllegal(e.name()) >= 0) {
+                    XmlChecks.text(e.name(), "the enum value in " + describe("", f, part).strip(), owner, name);
+                }
             }
         }
     }

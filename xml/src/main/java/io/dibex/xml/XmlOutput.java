@@ -2,6 +2,9 @@ package io.dibex.xml;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes UTF-8 XML into a buffer that goes to the stream as it fills. Markup is written as given;
@@ -14,9 +17,10 @@ final class XmlOutput {
 
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final byte[] BASE64 =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
+    private final Map<String, byte[]> names = new HashMap<>();
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int n;
 
@@ -38,6 +42,31 @@ final class XmlOutput {
                 i = encode(s, i, c);
             }
         }
+        return this;
+    }
+
+    /**
+     * Writes a name (of an element, or a dibex name in an attribute, which needs no escaping):
+     * names repeat, so their UTF-8 bytes are kept and copied.
+     */
+    XmlOutput name(String s) throws IOException {
+        byte[] bytes = names.get(s);
+        if (bytes == null) {
+            bytes = s.getBytes(StandardCharsets.UTF_8);
+            if (names.size() >= 4096) {
+                names.clear();
+            }
+            names.put(s, bytes);
+        }
+        if (n + bytes.length > buf.length) {
+            drain();
+            if (bytes.length > buf.length) {
+                out.write(bytes);
+                return this;
+            }
+        }
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        n += bytes.length;
         return this;
     }
 

@@ -1,0 +1,150 @@
+package io.dibex.bench;
+
+import io.dibex.codec.MessageCodec;
+import io.dibex.xml.XmlCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the benchmarks of SPEC §6 and prints the figures as a Markdown table: every throughput as
+ * a ratio to the baseline measured in the same run over the same bytes, then the 1 GB run under
+ * {@code -Xmx128m}. System properties: {@code documents} (default 200000), {@code warmups} (3),
+ * {@code iterations} (4), {@code seconds} per iteration (5), {@code heapBytes} (1 GiB; 0 skips the run).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Runs everything and prints the report (also to {@code target/performance-report.md}).
+     *
+     * @param args unused
+     * @throws Exception when a run fails
+     */
+    public static void main(String[] args) throws Exception {
+        long documents = Long.getLong("documents", 200_000);
+        int warmups = Integer.getInteger("warmups", 3);
+        int iterations = Integer.getInteger("iterations", 4);
+        int iterationSeconds = Integer.getInteger("seconds", 5);
+        long heapBytes = Long.getLong("heapBytes", 1L << 30);
+
+        long items = Corpus.itemCount(documents);
+        long v8Bytes = size(CodecBenchmark.V8MSG, documents);
+        long seedBytes = size(CodecBenchmark.SEED, documents);
+        CodecBenchmark.Sink jackson = new CodecBenchmark.Sink();
+        Iterator<io.dibex.codec.MessageItem> source = Corpus.items(documents, 1);
+        JacksonBinding.write(new Iterator<Object>() {
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public Object next() {
+                return JacksonBinding.pojo(source.next());
+            }
+        }, jackson);
+
+        Options options = new OptionsBuilder().include(CodecBenchmark.class.getName() + ".*")
+                .param("documents", Long.toString(documents)).warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(iterationSeconds)).measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(iterationSeconds)).forks(1).jvmArgsAppend("-Xms3g", "-Xmx3g").build();
+        Collection<RunResult> results = new Runner(options).run();
+        Map<String, Double> seconds = new HashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            seconds.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore() / 1000.0);
+        }
+
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "Message: %,d documents, %,d objects; v8msg %,d bytes, seed %,d bytes."
+                + " MB = 10^6 bytes. Ratio = throughput / baseline's over the same bytes.%n%n", documents, items,
+                v8Bytes, seedBytes));
+        report.append("| operation | bytes | s per message | MB/s | objects/s | ratio to baseline |\n");
+        report.append("|---|---:|---:|---:|---:|---:|\n");
+        double v8Base = seconds.get("readBaselineV8msg");
+        double seedBase = seconds.get("readBaselineSeed");
+        row(report, "baseline: Woodstox pull to strings, v8msg", v8Bytes, items, v8Base, v8Base);
+        row(report, "dibex read, v8msg", v8Bytes, items, seconds.get("readDibexV8msg"), v8Base);
+        row(report, "Jackson XmlMapper read (binding), v8msg", v8Bytes, items, seconds.get("readJacksonV8msg"), v8Base);
+        row(report, "dibex write, v8msg", v8Bytes, items, seconds.get("writeDibexV8msg"), v8Base);
+        row(report, "Jackson XmlMapper write (binding)", jackson.count, items, seconds.get("writeJackson"), Double.NaN);
+        row(report, "Woodstox writer, untyped tree (reference)", v8Bytes, items, seconds.get("writeWoodstoxV8msg"),
+                Double.NaN);
+        row(report, "baseline: Woodstox pull to strings, seed", seedBytes, items, seedBase, seedBase);
+        row(report, "dibex read, seed", seedBytes, items, seconds.get("readDibexSeed"), seedBase);
+        row(report, "dibex write, seed", seedBytes, items, seconds.get("writeDibexSeed"), seedBase);
+        report.append(String.format(Locale.ROOT, "%ndibex against Jackson, same objects: read %.2fx, write %.2fx as fast."
+                + "%n", seconds.get("readJacksonV8msg") / seconds.get("readDibexV8msg"),
+                seconds.get("writeJackson") / seconds.get("writeDibexV8msg")));
+        if (heapBytes > 0) {
+            report.append(heapRun(heapBytes));
+        }
+        System.out.println();
+        System.out.println(report);
+        Path out = Path.of("target", "performance-report.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report, StandardCharsets.UTF_8);
+    }
+
+    private static long size(MessageCodec codec, long documents) {
+        CodecBenchmark.Sink sink = new CodecBenchmark.Sink();
+        Corpus.write(codec, Corpus.items(documents, 1), sink);
+        return sink.count;
+    }
+
+    private static void row(StringBuilder report, String what, long bytes, long items, double seconds, double base) {
+        report.append(String.format(Locale.ROOT, "| %s | %,d | %.3f | %.1f | %,.0f | %s |%n", what, bytes, seconds,
+                bytes / seconds / 1e6, items / seconds, Double.isNaN(base) ? "" : String.format(Locale.ROOT, "%.2f",
+                        bytes / seconds / (bytes / base))));
+    }
+
+    /** Runs {@link HeapRun} in a JVM of its own with -Xmx128m. */
+    private static String heapRun(long bytes) throws Exception {
+        Path dir = Path.of("target");
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", System.getProperty("java.class.path"), HeapRun.class.getName(), Long.toString(bytes),
+                dir.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, String> figures = new HashMap<>();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                output.append(line).append('\n');
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    figures.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        if (p.waitFor() != 0 || !figures.containsKey("bytes")) {
+            throw new IllegalStateException("the -Xmx128m run failed:\n" + output);
+        }
+        long size = Long.parseLong(figures.get("bytes"));
+        double w = Double.parseDouble(figures.get("writeSeconds"));
+        double rd = Double.parseDouble(figures.get("readSeconds"));
+        return String.format(Locale.ROOT, "%n1 GB run, v8msg, in a JVM with -Xmx128m (max heap %,d bytes): wrote %,d bytes"
+                + " (%,d objects) to a file in %.1f s (%.1f MB/s), read them back in %.1f s (%.1f MB/s); peak heap in use"
+                + " %.1f MB as sampled every 5 ms, at most %.1f MB still in use after a garbage collection.%n",
+                Long.parseLong(figures.get("maxHeap")), size, Long.parseLong(figures.get("items")), w, size / w / 1e6, rd,
+                size / rd / 1e6, Long.parseLong(figures.get("peakUsedSampled")) / 1e6,
+                Long.parseLong(figures.get("peakLiveAfterGc")) / 1e6);
+    }
+}
