@@ -74,7 +74,10 @@ public final class Demo {
         out.println("until every change is acknowledged and nothing is left to send.");
         int rounds = 1;
         while (round() > 0) {
-            rounds++;
+            if (++rounds > 50) {
+                throw new IllegalStateException("the network is still exchanging after 50 rounds: it should be quiet"
+                        + " after a few; see the journal of each node");
+            }
         }
         out.println("Quiet after " + rounds + " more rounds: no registration is left at any node.");
         out.println();
