@@ -11,7 +11,6 @@ import io.dibex.model.ObjectKey;
 import io.dibex.model.Row;
 import io.dibex.model.Value;
 import io.dibex.model.ValueType;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -123,9 +122,33 @@ public final class Corpus {
 
     /** The bytes of a message of these items. */
     public static byte[] bytes(MessageCodec codec, List<MessageItem> items) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(items.size() * 1400);
+        // Size it first, so that the bytes are held once and not copied as a buffer grows.
+        CodecBenchmark.Sink size = new CodecBenchmark.Sink();
+        write(codec, items.iterator(), size);
+        Exact out = new Exact((int) size.count);
         write(codec, items.iterator(), out);
-        return out.toByteArray();
+        return out.bytes;
+    }
+
+    /** An output into an array of the exact size. */
+    private static final class Exact extends OutputStream {
+        final byte[] bytes;
+        int n;
+
+        Exact(int size) {
+            bytes = new byte[size];
+        }
+
+        @Override
+        public void write(int b) {
+            bytes[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, bytes, n, len);
+            n += len;
+        }
     }
 
     private static String id(int kind, long n) {

@@ -23,8 +23,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the benchmarks of SPEC §6 and prints the figures as a Markdown table: every throughput as
  * a ratio to the baseline measured in the same run over the same bytes, then the 1 GB run under
- * {@code -Xmx128m}. System properties: {@code documents} (default 200000), {@code warmups} (3),
- * {@code iterations} (4), {@code seconds} per iteration (5), {@code heapBytes} (1 GiB; 0 skips the run).
+ * {@code -Xmx128m}. By default the operations run interleaved ({@link Interleaved}), which keeps
+ * ratios meaningful on a shared machine; {@code -Djmh=true} runs {@link CodecBenchmark} with JMH
+ * instead. System properties: {@code documents} (default 200000), {@code warmups} (3),
+ * {@code rounds} (9), for JMH {@code iterations} (4) and {@code seconds} per iteration (5), and
+ * {@code heapBytes} (1 GiB; 0 skips the run).
  */
 public final class Main {
 
@@ -42,6 +45,7 @@ public final class Main {
         int warmups = Integer.getInteger("warmups", 3);
         int iterations = Integer.getInteger("iterations", 4);
         int iterationSeconds = Integer.getInteger("seconds", 5);
+        int rounds = Integer.getInteger("rounds", 9);
         long heapBytes = Long.getLong("heapBytes", 1L << 30);
 
         long items = Corpus.itemCount(documents);
@@ -61,21 +65,32 @@ public final class Main {
             }
         }, jackson);
 
-        Options options = new OptionsBuilder().include(CodecBenchmark.class.getName() + ".*")
-                .param("documents", Long.toString(documents)).warmupIterations(warmups)
-                .warmupTime(TimeValue.seconds(iterationSeconds)).measurementIterations(iterations)
-                .measurementTime(TimeValue.seconds(iterationSeconds)).forks(1).jvmArgsAppend("-Xms3g", "-Xmx3g").build();
-        Collection<RunResult> results = new Runner(options).run();
         Map<String, Double> seconds = new HashMap<>();
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark();
-            seconds.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore() / 1000.0);
+        String method;
+        if (Boolean.getBoolean("jmh")) {
+            Options options = new OptionsBuilder().include(CodecBenchmark.class.getName() + ".*")
+                    .param("documents", Long.toString(documents)).warmupIterations(warmups)
+                    .warmupTime(TimeValue.seconds(iterationSeconds)).measurementIterations(iterations)
+                    .measurementTime(TimeValue.seconds(iterationSeconds)).forks(1).jvmArgsAppend("-Xms3g", "-Xmx3g")
+                    .build();
+            Collection<RunResult> results = new Runner(options).run();
+            for (RunResult r : results) {
+                String name = r.getParams().getBenchmark();
+                seconds.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore() / 1000.0);
+            }
+            method = String.format(Locale.ROOT, "JMH, one fork per benchmark, %d warm-up and %d measured iterations"
+                    + " of %d s, average time per message", warmups, iterations, iterationSeconds);
+        } else {
+            seconds.putAll(Interleaved.run(documents, warmups, rounds));
+            method = String.format(Locale.ROOT, "every operation once per round, in turn, in one JVM; %d warm-up"
+                    + " rounds, then the median of %d rounds", warmups, rounds);
         }
 
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "Message: %,d documents, %,d objects; v8msg %,d bytes, seed %,d bytes."
-                + " MB = 10^6 bytes. Ratio = throughput / baseline's over the same bytes.%n%n", documents, items,
-                v8Bytes, seedBytes));
+                + " MB = 10^6 bytes. Ratio = throughput / baseline's over the same bytes.%nMeasured: %s; %s, %d"
+                + " processors.%n%n", documents, items, v8Bytes, seedBytes, method, System.getProperty("java.vm.version"),
+                Runtime.getRuntime().availableProcessors()));
         report.append("| operation | bytes | s per message | MB/s | objects/s | ratio to baseline |\n");
         report.append("|---|---:|---:|---:|---:|---:|\n");
         double v8Base = seconds.get("readBaselineV8msg");
