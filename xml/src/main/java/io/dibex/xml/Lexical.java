@@ -33,6 +33,12 @@ final class Lexical {
     static final LocalDateTime EMPTY_DATE_TIME = EMPTY_DATE.atStartOfDay();
 
     private static final char[] LONG_MAX = Long.toString(Long.MAX_VALUE).toCharArray();
+    /**
+     * The most digits a decimal may have on the wire. Reading a number takes time quadratic in its
+     * digits (1,600,000 digits take half a minute), so the format bounds it; 4096 digits are far
+     * more than any database column or 1C number holds.
+     */
+    static final int MAX_DECIMAL_DIGITS = 4096;
     private static final int SECONDS_PER_DAY = 86_400;
 
     private Lexical() {
@@ -107,6 +113,10 @@ final class Lexical {
         if (digits == 0) {
             throw new IllegalArgumentException(XmlInput.quote(new String(c, off, len)) + " is not a decimal: it has no digit");
         }
+        if (digits > MAX_DECIMAL_DIGITS) {
+            throw new IllegalArgumentException("a decimal of " + digits + " digits is longer than the format's "
+                    + MAX_DECIMAL_DIGITS);
+        }
         if (scale < 0) {
             scale = 0;
         }
@@ -115,6 +125,16 @@ final class Lexical {
         }
         // Checked above to be the xs:decimal form, which BigDecimal reads as the same number and scale.
         return new BigDecimal(c, off, len);
+    }
+
+    /** The number of digits of a decimal's plain form (without exponent). */
+    static long plainDigits(BigDecimal d) {
+        long precision = d.precision();
+        long scale = d.scale();
+        if (scale <= 0) {
+            return precision - scale;
+        }
+        return scale >= precision ? scale + 1 : precision;
     }
 
     /** The decimal's plain digits; a negative scale is written as the whole number it is. */

@@ -297,9 +297,10 @@ final class SeedReader extends XmlMessageReader {
                     BigDecimal d = Lexical.decimal(c, 0, n);
                     if (scale != null) {
                         int s = Integer.parseInt(scale);
-                        if (s >= 0 || -(long) s > limits.maxTextLength()) {
-                            throw new IllegalArgumentException(SeedWriter.SCALE + " is only for a negative scale"
-                                    + " (at most maxTextLength in size), got " + XmlInput.quote(scale));
+                        if (s >= 0 || -(long) s > Lexical.MAX_DECIMAL_DIGITS) {
+                            // Only a negative scale needs saying, and rescaling costs time growing with its size.
+                            throw new IllegalArgumentException(SeedWriter.SCALE + " must be -1 to -"
+                                    + Lexical.MAX_DECIMAL_DIGITS + ", got " + XmlInput.quote(scale));
                         }
                         d = d.setScale(s, RoundingMode.UNNECESSARY);
                     }

@@ -523,8 +523,9 @@ final class V8Body {
         } catch (NumberFormatException e) {
             throw in.malformed(what + ": dx:scale must be an integer, got " + XmlInput.quote(scale), e);
         }
-        if (Math.abs((long) s) > limits.maxTextLength()) {
-            throw in.limit("maxTextLength", limits.maxTextLength(), Math.abs((long) s), what + " (its dx:scale)");
+        if (s >= 0 || -(long) s > Lexical.MAX_DECIMAL_DIGITS) {
+            // Only a negative scale needs saying, and rescaling costs time growing with its size.
+            throw in.malformed(what + ": dx:scale must be -1 to -" + Lexical.MAX_DECIMAL_DIGITS + ", got " + s);
         }
         try {
             return d.setScale(s, java.math.RoundingMode.UNNECESSARY);

@@ -188,6 +188,13 @@ abstract class XmlMessageWriter implements MessageWriter {
                 if (XmlChecks.firstIllegal(text) >= 0) {
                     XmlChecks.text(text, describe("", f, part).strip(), owner, name);
                 }
+            } else if (v instanceof Value.Decimal) {
+                long digits = Lexical.plainDigits(((Value.Decimal) v).value());
+                if (digits > Lexical.MAX_DECIMAL_DIGITS) {
+                    throw new InvalidValueException("cannot write " + describe("", f, part).strip() + " of " + owner
+                            + " into " + name + ": written without exponent it has " + digits + " digits, more than"
+                            + " the " + Lexical.MAX_DECIMAL_DIGITS + " the XML format allows");
+                }
             } else if (v instanceof Value.Ref) {
                 checkKey(((Value.Ref) v).key(), owner, f, part);
             } else if (v instanceof Value.EnumValue) {

@@ -218,6 +218,14 @@ class HostileInputTest {
                 "٤.٢٠")) {
             cases.add(text("decimal '" + bad + "'", s -> s.replace(">4.20<", ">" + bad + "<"), "decimal"));
         }
+        cases.add(text("a decimal of more digits than the format allows (parsing is quadratic)",
+                s -> s.replace(">4.20<", ">" + "9".repeat(5000) + "<"), "longer than the format's 4096"));
+        cases.add(text("a decimal rescaled by millions of digits", (d, s) -> d == XmlDialect.SEED
+                ? s.replace("Тип=\"decimal\">4.20<", "Тип=\"decimal\" Масштаб=\"-16000000\">4<")
+                : s.replace("<Price>4.20<", "<Price dx:scale=\"-16000000\">4<"), "-1 to -4096"));
+        cases.add(text("a decimal rescaled by the smallest int", (d, s) -> d == XmlDialect.SEED
+                ? s.replace("Тип=\"decimal\">4.20<", "Тип=\"decimal\" Масштаб=\"-2147483648\">4<")
+                : s.replace("<Price>4.20<", "<Price dx:scale=\"-2147483648\">4<"), "-1 to -4096"));
         cases.add(text("a long that overflows", s -> s.replace(">424242<", ">9223372036854775808<"), "fit a long"));
         cases.add(text("a long with a fraction", s -> s.replace(">424242<", ">4242.42<"), "not an integer"));
         cases.add(text("a date that does not exist", s -> s.replace("2026-01-15T10:30:00", "2026-02-30T10:30:00"),

@@ -329,6 +329,22 @@ class XmlCodecTest {
             assertThat(Streams.read(XmlCodec.seed(), PLAN, seed, Streams.Input.WHOLE).items()).containsExactly(item);
         }
 
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
+        @DisplayName("refuses a decimal whose plain form has more than 4096 digits, which no reader would parse in time")
+        void refusesHugeDecimals(XmlDialect dialect) {
+            for (String huge : List.of("1E+5000", "1E-5000", "9".repeat(4097))) {
+                MessageItem item = new MessageItem.Upsert(DataObject.builder(TestPlans.itemKey("1"))
+                        .set("Price", Value.of(new BigDecimal(huge))).build());
+                assertThatThrownBy(() -> Streams.write(codec(dialect), PLAN, header(1), List.of(item)))
+                        .isExactlyInstanceOf(InvalidValueException.class).hasMessageContaining("4096");
+            }
+            MessageItem longest = new MessageItem.Upsert(DataObject.builder(TestPlans.itemKey("1"))
+                    .set("Price", Value.of(new BigDecimal("9".repeat(4095) + ".9"))).build());
+            byte[] bytes = Streams.write(codec(dialect), PLAN, header(1), List.of(longest));
+            assertThat(Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE).items()).containsExactly(longest);
+        }
+
         @Test
         @DisplayName("in v8msg, refuses an empty tabular part named like a typed field: <Date/> would read as the field")
         void refusesAmbiguousEmptyTable() {

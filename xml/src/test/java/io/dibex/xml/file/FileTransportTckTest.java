@@ -28,12 +28,4 @@ class FileTransportTckTest extends TransportContract {
     protected boolean deliversInOrder() {
         return false;
     }
-
-    /** The same contract with every message a zip file. */
-    static class Zipped extends FileTransportTckTest {
-        @Override
-        protected Transport newTransport() {
-            return FileTransport.builder(folder.resolve("zipped")).compress(true).build();
-        }
-    }
 }
