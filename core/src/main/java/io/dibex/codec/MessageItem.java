@@ -4,21 +4,41 @@ import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
 import java.util.Objects;
 
-/** One item of a message body: an object's state, a deletion or a retraction (R3, R9, R13). */
+/**
+ * One item of a message body: an object's state, a deletion or a retraction (R3, R9, R13), each
+ * with the number of the message that first carried it ({@link #since()}).
+ */
 public sealed interface MessageItem {
 
     /** The object the item is about. */
     ObjectKey key();
 
     /**
+     * The number of the first message of the sender that carried this item's state since the
+     * sender last registered it (its registration's {@code firstSentNo}); 0 when unknown. A
+     * receiver holding its own pending change of the object tells by it a resend of a state it had
+     * already seen before that change (no conflict) from a newer change of the sender (a
+     * conflict, R12).
+     */
+    long since();
+
+    /**
      * The current state of an object.
      *
      * @param object the state
+     * @param since the number of the first message of the sender that carried this very item,
+     *     or 0 when the wire format does not say (see {@link MessageItem})
      */
-    record Upsert(DataObject object) implements MessageItem {
-        /** Rejects null. */
+    record Upsert(DataObject object, long since) implements MessageItem {
+        /** Rejects null and a negative {@code since}. */
         public Upsert {
             Objects.requireNonNull(object, "object");
+            requireSince(since);
+        }
+
+        /** An item whose {@code since} is unknown (0). */
+        public Upsert(DataObject object) {
+            this(object, 0);
         }
 
         @Override
@@ -31,11 +51,19 @@ public sealed interface MessageItem {
      * The object was deleted at the sender, which holds its tombstone (R13).
      *
      * @param key the object
+     * @param since the number of the first message of the sender that carried this very item,
+     *     or 0 when the wire format does not say (see {@link MessageItem})
      */
-    record Deletion(ObjectKey key) implements MessageItem {
-        /** Rejects null. */
+    record Deletion(ObjectKey key, long since) implements MessageItem {
+        /** Rejects null and a negative {@code since}. */
         public Deletion {
             Objects.requireNonNull(key, "key");
+            requireSince(since);
+        }
+
+        /** An item whose {@code since} is unknown (0). */
+        public Deletion(ObjectKey key) {
+            this(key, 0);
         }
     }
 
@@ -44,11 +72,25 @@ public sealed interface MessageItem {
      * tombstone (R9).
      *
      * @param key the object
+     * @param since the number of the first message of the sender that carried this very item,
+     *     or 0 when the wire format does not say (see {@link MessageItem})
      */
-    record Retraction(ObjectKey key) implements MessageItem {
-        /** Rejects null. */
+    record Retraction(ObjectKey key, long since) implements MessageItem {
+        /** Rejects null and a negative {@code since}. */
         public Retraction {
             Objects.requireNonNull(key, "key");
+            requireSince(since);
+        }
+
+        /** An item whose {@code since} is unknown (0). */
+        public Retraction(ObjectKey key) {
+            this(key, 0);
+        }
+    }
+
+    private static void requireSince(long since) {
+        if (since < 0) {
+            throw new IllegalArgumentException("since must be 0 (unknown) or a message number, not " + since);
         }
     }
 }

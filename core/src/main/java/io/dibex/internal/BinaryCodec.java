@@ -16,16 +16,16 @@ import java.util.Objects;
  * character, time to the nanosecond), and fields, tabular parts and record sets keep their order.
  * Obtain it from {@link MessageCodec#binary()}; this class is not API.
  *
- * <h2>Layout (version 1)</h2>
+ * <h2>Layout (version 2)</h2>
  *
  * <pre>
  * message  = magic version header item* END
  * magic    = 0x89 'D' 'B' 'X'
- * version  = 0x01
+ * version  = 0x02
  * header   = string(plan) string(from) string(to) varint(messageNo) uuid(messageId)
  *            varint(receivedNo) flags [uuid(receivedId)] varint(count) key{count}
  * flags    = one byte: 0x01 restored, 0x02 a receivedId follows (exactly when receivedNo &gt; 0)
- * item     = UPSERT object | DELETION key | RETRACTION key
+ * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint
  * object   = key fields varint(count) (string(table) rows){count}
  *                   varint(count) (string(register) rows){count}
  * rows     = varint(count) fields{count}

@@ -135,6 +135,16 @@ final class BinaryMessageReader implements MessageReader {
         }
     }
 
+    /** The number of the message that first carried an item: 0 or a message number. */
+    private long readSince() {
+        long start = in.position();
+        long since = in.readVarLong("an item's first message number");
+        if (since < 0) {
+            throw in.malformed(start, "an item's first message number beyond 2^63-1");
+        }
+        return since;
+    }
+
     private MessageItem readItem() {
         long start = in.position();
         int tag = in.readByte("an item tag");
@@ -147,13 +157,16 @@ final class BinaryMessageReader implements MessageReader {
                 return null;
             case BinaryFormat.ITEM_UPSERT:
                 in.countElement(start);
-                return new MessageItem.Upsert(readObject());
+                long upsertSince = readSince();
+                return new MessageItem.Upsert(readObject(), upsertSince);
             case BinaryFormat.ITEM_DELETION:
                 in.countElement(start);
-                return new MessageItem.Deletion(readKey("the key of a deletion"));
+                long deletionSince = readSince();
+                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince);
             case BinaryFormat.ITEM_RETRACTION:
                 in.countElement(start);
-                return new MessageItem.Retraction(readKey("the key of a retraction"));
+                long retractionSince = readSince();
+                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince);
             default:
                 throw in.malformed(start, "unknown item tag 0x" + Integer.toHexString(tag));
         }

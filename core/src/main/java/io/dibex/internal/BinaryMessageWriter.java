@@ -52,12 +52,15 @@ final class BinaryMessageWriter implements MessageWriter {
         try {
             if (item instanceof MessageItem.Upsert u) {
                 out.writeByte(BinaryFormat.ITEM_UPSERT);
+                out.writeVarLong(u.since());
                 writeObject(u.object());
             } else if (item instanceof MessageItem.Deletion d) {
                 out.writeByte(BinaryFormat.ITEM_DELETION);
+                out.writeVarLong(d.since());
                 writeKey(d.key());
             } else if (item instanceof MessageItem.Retraction r) {
                 out.writeByte(BinaryFormat.ITEM_RETRACTION);
+                out.writeVarLong(r.since());
                 writeKey(r.key());
             } else {
                 throw new IllegalArgumentException("unknown item type " + item.getClass().getName());

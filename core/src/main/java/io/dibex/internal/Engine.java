@@ -156,7 +156,8 @@ public final class Engine {
                 if (row.isEmpty() || !row.get().rejected()) {
                     return false;
                 }
-                tx.exchange().register(peer, key, row.get().digest());
+                tx.exchange().register(peer, key, row.get().digest(), row.get().base(),
+                        tx.exchange().peer(peer).lastLoadedNo());
                 return true;
             });
         } finally {

@@ -160,11 +160,11 @@ final class Exporter {
             boolean catalogs) {
         try (Stream<Registration> rows = tx.exchange().numbered(peer)) {
             Iterator<Registration> it = rows.iterator();
-            List<ObjectKey> batch = new ArrayList<>(BATCH);
+            List<Registration> batch = new ArrayList<>(BATCH);
             while (it.hasNext()) {
-                ObjectKey key = it.next().key();
-                if (isCatalog(key) == catalogs) {
-                    batch.add(key);
+                Registration row = it.next();
+                if (isCatalog(row.key()) == catalogs) {
+                    batch.add(row);
                     if (batch.size() == BATCH) {
                         writeBatch(tx, peer, batch, writer, spool, counts);
                         batch.clear();
@@ -179,27 +179,33 @@ final class Exporter {
         return ctx.plan.kind(key.kind()).map(k -> k.category() == ObjectKind.Category.CATALOG).orElse(true);
     }
 
-    private void writeBatch(StoreTransaction tx, String peer, List<ObjectKey> batch, MessageWriter writer,
+    private void writeBatch(StoreTransaction tx, String peer, List<Registration> batch, MessageWriter writer,
             DigestSpool spool, Counts counts) {
         if (batch.isEmpty()) {
             return;
         }
-        Map<ObjectKey, DataObject> states = tx.objects().getAll(batch);
-        for (ObjectKey key : batch) {
+        List<ObjectKey> keys = new ArrayList<>(batch.size());
+        for (Registration row : batch) {
+            keys.add(row.key());
+        }
+        Map<ObjectKey, DataObject> states = tx.objects().getAll(keys);
+        for (Registration row : batch) {
+            ObjectKey key = row.key();
+            long since = row.firstSentNo();
             DataObject state = states.get(key);
             MessageItem item;
             Digest digest;
             if (state != null && ctx.plan.goesTo(state, ctx.me, peer)) {
-                item = new MessageItem.Upsert(wireState(state));
+                item = new MessageItem.Upsert(wireState(state), since);
                 digest = ctx.plan.digest(state);
                 counts.upserts++;
             } else if (state == null && tx.exchange().tombstone(key).isPresent()) {
-                item = new MessageItem.Deletion(key);
+                item = new MessageItem.Deletion(key, since);
                 digest = Canonical.ABSENT;
                 counts.deletions++;
             } else {
                 // No longer routed there, or absent without a tombstone: a retraction, never a deletion (R3, R9).
-                item = new MessageItem.Retraction(key);
+                item = new MessageItem.Retraction(key, since);
                 digest = Canonical.ABSENT;
                 counts.retractions++;
             }

@@ -194,6 +194,10 @@ final class Importer {
             MessageItem item;
             while ((item = next(reader, body)) != null) {
                 body.current = item.key();
+                if (item.since() > h.messageNo()) {
+                    throw new MalformedMessageException(name, "item " + item.key(), "it claims to have been first sent"
+                            + " in message " + item.since() + ", after this message " + h.messageNo());
+                }
                 if (body.setAside.contains(item.key())) {
                     store.putRejectedKey(body.peer, item.key(), ps.lastAllocatedNo() + 1);
                 } else {
@@ -311,13 +315,14 @@ final class Importer {
     private long registerEverything(StoreTransaction tx, String peer) {
         long n = 0;
         ExchangeStore store = tx.exchange();
+        long seen = store.peer(peer).lastLoadedNo();
         for (String kind : ctx.plan.kinds().keySet()) {
             try (Stream<DataObject> all = tx.objects().list(kind)) {
                 Iterator<DataObject> it = all.iterator();
                 while (it.hasNext()) {
                     DataObject o = it.next();
                     if (ctx.plan.goesTo(o, ctx.me, peer)) {
-                        store.register(peer, o.key(), ctx.plan.digest(o));
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen);
                         n++;
                     }
                 }
@@ -327,7 +332,7 @@ final class Importer {
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                store.register(peer, it.next(), Digest.ABSENT);
+                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen);
                 n++;
             }
         }
@@ -419,9 +424,10 @@ final class Importer {
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
             boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
-            if (!restoredLink && incoming != null && row.base().equals(incomingDigest)) {
-                // The sender resends the very state this node's pending change replaced: it has not
-                // seen the change yet. No conflict: the change stands and goes out (R12).
+            if (!restoredLink && isResend(item, incomingDigest, row)) {
+                // The sender resends a state this node had seen before its pending change: the sender
+                // has not seen the change yet and drops its own row when it does. No conflict: the
+                // change stands and goes out (R12).
                 return;
             }
             body.conflicts++;
@@ -450,6 +456,23 @@ final class Importer {
         }
         registrar.register(store, key, local, incoming, body.peer);
         body.applied++;
+    }
+
+    /**
+     * Whether an incoming item that differs from this node's pending row for the sender is only a
+     * resend of a state this node had seen before registering that row (R12). The sender drops its
+     * row for such an item when it loads any message carrying this node's change, since every such
+     * message acknowledges the sender's message {@code since}; both ends so keep this node's change.
+     * An item the sender first sent later is a change this node had not seen: a conflict, decided
+     * alike at both ends. Without the item's {@code since} (a wire format that cannot say), the
+     * weaker test is whether the incoming state is the row's base: right unless the sender changed
+     * the object away and back again.
+     */
+    private static boolean isResend(MessageItem item, Digest incomingDigest, Registration row) {
+        if (item.since() > 0) {
+            return item.since() <= row.seenNo();
+        }
+        return item instanceof MessageItem.Upsert && row.base().equals(incomingDigest);
     }
 
     /** Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. */

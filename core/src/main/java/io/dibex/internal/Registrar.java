@@ -39,12 +39,15 @@ final class Registrar {
             boolean goes = after != null && plan.goesTo(after, me, neighbour);
             // The base: what the neighbour may still hold and send back, which is then no conflict (R12).
             Digest base = went ? plan.digest(before) : Digest.ABSENT;
+            // What this node had loaded from the neighbour before this change: a later resend of any
+            // of it is no conflict (R12).
+            long seen = (goes || went) ? store.peer(neighbour).lastLoadedNo() : 0;
             if (goes) {
-                store.register(neighbour, key, plan.digest(after), base);
+                store.register(neighbour, key, plan.digest(after), base, seen);
                 written++;
             } else if (went) {
                 // Sent at export as a deletion where this node holds the tombstone, else as a retraction (R3).
-                store.register(neighbour, key, Digest.ABSENT, base);
+                store.register(neighbour, key, Digest.ABSENT, base, seen);
                 written++;
             }
         }

@@ -307,17 +307,20 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
-            public void register(String peer, ObjectKey key, Digest digest, Digest base) {
+            public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo) {
                 check();
+                if (seenNo < 0) {
+                    throw new IllegalArgumentException("seenNo must not be negative: " + seenNo);
+                }
                 Objects.requireNonNull(digest, "digest");
                 Objects.requireNonNull(base, "base");
                 RegistrationTable table = table(peer);
                 Registration old = table.get(Objects.requireNonNull(key, "key"));
                 // R2: one row per (peer, key); a new state must go out again, what was last sent stays known.
                 setRow(table, key, old == null
-                        ? new Registration(peer, key, digest, 0, 0, null, false, base)
+                        ? new Registration(peer, key, digest, 0, 0, null, false, base, seenNo)
                         : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false,
-                                old.base()));
+                                old.base(), seenNo));
             }
 
             @Override

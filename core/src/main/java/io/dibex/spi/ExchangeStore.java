@@ -47,13 +47,20 @@ public interface ExchangeStore {
     /**
      * Registers a change of {@code key} for {@code peer} (R2): creates the row with {@code base},
      * or updates its digest and clears its {@code firstSentNo} and {@code rejected} flag. An
-     * existing row keeps its base, and its last sent number and digest.
+     * existing row keeps its base, and its last sent number and digest. Either way the row's
+     * {@link Registration#seenNo() seenNo} becomes {@code seenNo}.
+     *
+     * @param seenNo the number of the last message loaded from {@code peer}, as read in the same
+     *     transaction (R12)
      */
-    void register(String peer, ObjectKey key, Digest digest, Digest base);
+    void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo);
 
-    /** {@link #register(String, ObjectKey, Digest, Digest)} with {@link Digest#ABSENT} as the base of a new row. */
+    /**
+     * {@link #register(String, ObjectKey, Digest, Digest, long)} with {@link Digest#ABSENT} as the
+     * base of a new row and a {@code seenNo} of 0: for tests and tools, not the engine.
+     */
     default void register(String peer, ObjectKey key, Digest digest) {
-        register(peer, key, digest, Digest.ABSENT);
+        register(peer, key, digest, Digest.ABSENT, 0);
     }
 
     /**

@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param base the digest of the state this node held when the row was created: the state the
  *     peer may still hold and send again, which is then no conflict (R12); {@link Digest#ABSENT}
  *     when the object did not exist
+ * @param seenNo the number of the last message this node had loaded from the peer when the row
+ *     was last registered: an incoming item the peer first sent in a message up to this number is
+ *     a resend of something this node had already seen before its change, which is then no
+ *     conflict (R12); 0 if none
  */
 public record Registration(
         String peer,
@@ -28,7 +32,8 @@ public record Registration(
         long lastSentNo,
         Digest lastSentDigest,
         boolean rejected,
-        Digest base) {
+        Digest base,
+        long seenNo) {
 
     /** Validates the row. */
     public Registration {
@@ -36,35 +41,35 @@ public record Registration(
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(base, "base");
-        if (firstSentNo < 0 || lastSentNo < 0 || (lastSentNo == 0) != (lastSentDigest == null)) {
+        if (firstSentNo < 0 || lastSentNo < 0 || seenNo < 0 || (lastSentNo == 0) != (lastSentDigest == null)) {
             throw new IllegalArgumentException("inconsistent registration of " + key + " for " + peer);
         }
     }
 
-    /** A row whose base is {@link Digest#ABSENT}. */
+    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} is 0. */
     public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
             Digest lastSentDigest, boolean rejected) {
-        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT);
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0);
     }
 
     /** A copy with {@code firstSentNo} set. */
     public Registration withFirstSentNo(long no) {
-        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base);
+        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo);
     }
 
     /** A copy with the last sent number and digest set. */
     public Registration withLastSent(long no, Digest sentDigest) {
-        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base);
+        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo);
     }
 
     /** A copy with the base set. */
     public Registration withBase(Digest newBase) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo);
     }
 
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo);
     }
 
     /** Whether a message has carried the row since it was last registered. */

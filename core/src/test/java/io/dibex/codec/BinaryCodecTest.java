@@ -217,16 +217,16 @@ class BinaryCodecTest {
         byte[] written = write(new MessageHeader("P", "a", "b", 300, MESSAGE_ID, 0, null, true, List.of()),
                 List.of(new MessageItem.Upsert(DataObject.builder(ObjectKey.of("K", "1"))
                         .set("f", Value.of(-1)).set("d", Value.of(new BigDecimal("1.0"))).build()),
-                        new MessageItem.Deletion(ObjectKey.of("K", "2"))));
+                        new MessageItem.Deletion(ObjectKey.of("K", "2"), 300)));
 
-        byte[] expected = new Raw().magic().bytes(1).string("P").string("a").string("b")
+        byte[] expected = new Raw().magic().bytes(2).string("P").string("a").string("b")
                 .bytes(0xAC, 0x02) // 300
                 .uuid(MESSAGE_ID).bytes(0, 0x01, 0) // receivedNo 0, flags: restored, no rejected keys
-                .bytes(0x01).string("K").string("1") // upsert
+                .bytes(0x01).varint(0).string("K").string("1") // upsert
                 .varint(2).string("f").bytes(0x03, 0x01) // int64 -1 as zigzag
                 .string("d").bytes(0x02, 0x02, 0x01, 0x0A) // decimal scale 1, unscaled 10
                 .varint(0).varint(0) // no tabular parts, no record sets
-                .bytes(0x02).string("K").string("2") // deletion
+                .bytes(0x02).bytes(0xAC, 0x02).string("K").string("2") // deletion first sent in message 300
                 .bytes(0x00).toBytes();
         assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
     }
@@ -377,22 +377,22 @@ class BinaryCodecTest {
         @Test
         void anUnknownVersionIsMalformed() {
             byte[] bytes = write(header(1), List.of());
-            bytes[4] = 2;
+            bytes[4] = 3;
 
             MalformedMessageException e = readFails(bytes, Limits.DEFAULTS, Input.WHOLE);
 
             assertThat(e.position()).isEqualTo("byte 4");
-            assertThat(e).hasMessageContaining("version 2");
+            assertThat(e).hasMessageContaining("version 3");
         }
 
         @Test
         void aHugeStringLengthExceedsMaxTextLengthWithoutAllocating() {
-            byte[] inHeader = new Raw().magic().bytes(1).varint(1L << 31).toBytes();
+            byte[] inHeader = new Raw().magic().bytes(2).varint(1L << 31).toBytes();
             LimitExceededException e = limitFails(inHeader, Limits.DEFAULTS, "maxTextLength");
             assertThat(e.position()).isEqualTo("byte 5");
             assertThat(e).hasMessageContaining("2147483648");
 
-            byte[] inValue = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+            byte[] inValue = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                     .bytes(0x01).varint(-1L).toBytes();
             limitFails(inValue, Limits.DEFAULTS, "maxTextLength");
         }
@@ -400,7 +400,7 @@ class BinaryCodecTest {
         @Test
         void aStringLengthBeyondTheRestOfTheMessageLimitExceedsMaxTotalBytes() {
             Limits limits = Limits.builder().maxTotalBytes(1000).build();
-            byte[] bytes = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+            byte[] bytes = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                     .bytes(0x01).varint(5000).toBytes();
 
             limitFails(bytes, limits, "maxTotalBytes");
@@ -408,7 +408,7 @@ class BinaryCodecTest {
 
         @Test
         void aHugeBinaryLengthExceedsMaxBinaryBytes() {
-            byte[] bytes = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+            byte[] bytes = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                     .bytes(0x0B).varint(Integer.MAX_VALUE).toBytes();
 
             limitFails(bytes, Limits.DEFAULTS, "maxBinaryBytes");
@@ -428,7 +428,7 @@ class BinaryCodecTest {
             LimitExceededException e = limitFails(write(header(1), items), limits, "maxElements");
             assertThat(e).hasMessageContaining("saw 11");
 
-            byte[] hugeCount = new Raw().header().bytes(0x01).string("K").string("1").varint(1L << 40).toBytes();
+            byte[] hugeCount = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1L << 40).toBytes();
             limitFails(hugeCount, Limits.DEFAULTS, "maxElements");
         }
 
@@ -464,7 +464,7 @@ class BinaryCodecTest {
                 {0xFF},
             };
             for (int[] utf8 : invalid) {
-                byte[] bytes = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+                byte[] bytes = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                         .bytes(0x01).varint(utf8.length).bytes(utf8).varint(0).varint(0).bytes(0).toBytes();
                 MalformedMessageException e = readFails(bytes, Limits.DEFAULTS, Input.WHOLE);
                 assertThat(e).as(Arrays.toString(utf8)).hasMessageContaining("UTF-8");
@@ -474,11 +474,11 @@ class BinaryCodecTest {
         @Test
         void aLengthThatDoesNotMatchTheUtf8IsMalformed() {
             // "a😀" is 3 UTF-16 units; a length of 2 would split the surrogate pair.
-            byte[] split = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+            byte[] split = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                     .bytes(0x01).varint(2).bytes('a', 0xF0, 0x9F, 0x98, 0x80).varint(0).varint(0).bytes(0).toBytes();
             assertThat(readFails(split, Limits.DEFAULTS, Input.WHOLE)).hasMessageContaining("UTF-16 units");
 
-            byte[] exact = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f")
+            byte[] exact = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f")
                     .bytes(0x01).varint(3).bytes('a', 0xF0, 0x9F, 0x98, 0x80).varint(0).varint(0).bytes(0).toBytes();
             assertThat(((MessageItem.Upsert) read(exact, Input.ONE_BYTE_PER_READ).items().get(0)).object().get("f"))
                     .isEqualTo(Value.of("a😀"));
@@ -486,7 +486,7 @@ class BinaryCodecTest {
 
         @Test
         void headerNumbersOutOfRangeAreMalformed() {
-            Raw prefix = new Raw().magic().bytes(1).string("Trade").string("Centre").string("Shop1");
+            Raw prefix = new Raw().magic().bytes(2).string("Trade").string("Centre").string("Shop1");
             int numberAt = prefix.toBytes().length;
 
             assertHeaderFails(prefix.copy().varint(0).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0), numberAt,
@@ -523,27 +523,27 @@ class BinaryCodecTest {
             assertThat(item.position()).isEqualTo("byte " + itemAt);
             assertThat(item).hasMessageContaining("item tag 0x4");
 
-            byte[] value = new Raw().header().bytes(0x01).string("K").string("1").varint(1).string("f").bytes(0x0C)
+            byte[] value = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f").bytes(0x0C)
                     .toBytes();
             assertThat(readFails(value, Limits.DEFAULTS, Input.WHOLE)).hasMessageContaining("value tag 0xc");
         }
 
         @Test
         void invalidNamesKeysAndDuplicatesAreMalformed() {
-            assertBodyFails(new Raw().bytes(0x01).string("K").string("1").varint(1).string("1st").bytes(0),
+            assertBodyFails(new Raw().bytes(0x01).varint(0).string("K").string("1").varint(1).string("1st").bytes(0),
                     "must start with a letter");
-            assertBodyFails(new Raw().bytes(0x02).string("").string("1"), "kind");
+            assertBodyFails(new Raw().bytes(0x02).varint(0).string("").string("1"), "kind");
             // Untrusted text in a message is escaped, so that it cannot forge lines in a journal.
-            assertBodyFails(new Raw().bytes(0x02).string("K\nforged: line").string("1"), "K\\u000aforged: line");
-            assertBodyFails(new Raw().bytes(0x02).string("K").string("a\nb"), "control character");
-            assertBodyFails(new Raw().bytes(0x02).string("K").string("x".repeat(257)), "at most 256");
-            assertBodyFails(new Raw().bytes(0x01).string("K").string("1").varint(2).string("f").bytes(0)
+            assertBodyFails(new Raw().bytes(0x02).varint(0).string("K\nforged: line").string("1"), "K\\u000aforged: line");
+            assertBodyFails(new Raw().bytes(0x02).varint(0).string("K").string("a\nb"), "control character");
+            assertBodyFails(new Raw().bytes(0x02).varint(0).string("K").string("x".repeat(257)), "at most 256");
+            assertBodyFails(new Raw().bytes(0x01).varint(0).string("K").string("1").varint(2).string("f").bytes(0)
                     .string("f").bytes(0), "appears twice");
-            assertBodyFails(new Raw().bytes(0x01).string("K").string("1").varint(0).varint(2)
+            assertBodyFails(new Raw().bytes(0x01).varint(0).string("K").string("1").varint(0).varint(2)
                     .string("T").varint(0).string("T").varint(0), "appears twice");
-            assertBodyFails(new Raw().bytes(0x01).string("K").string("1").varint(0).varint(0).varint(2)
+            assertBodyFails(new Raw().bytes(0x01).varint(0).string("K").string("1").varint(0).varint(0).varint(2)
                     .string("R").varint(0).string("R").varint(0), "appears twice");
-            assertBodyFails(new Raw().bytes(0x01).string("K").string("1").varint(1).string("e").bytes(0x0A)
+            assertBodyFails(new Raw().bytes(0x01).varint(0).string("K").string("1").varint(1).string("e").bytes(0x0A)
                     .string("").string("x"), "enum");
         }
 
@@ -617,7 +617,7 @@ class BinaryCodecTest {
         }
 
         private byte[] field(Raw value) {
-            return new Raw().bytes(0x01).string("K").string("1").varint(1).string("f").raw(value.toBytes())
+            return new Raw().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f").raw(value.toBytes())
                     .varint(0).varint(0).bytes(0).toBytes();
         }
 
@@ -782,9 +782,9 @@ class BinaryCodecTest {
             return bytes(0x89, 'D', 'B', 'X');
         }
 
-        /** A valid header: magic, version 1, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
+        /** A valid header: magic, version 2, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
         Raw header() {
-            return magic().bytes(1).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
+            return magic().bytes(2).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
                     .varint(0).bytes(0).varint(0);
         }
 

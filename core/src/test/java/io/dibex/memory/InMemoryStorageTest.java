@@ -233,7 +233,7 @@ class InMemoryStorageTest {
                             Registration old = model.get(k);
                             model.put(k, old == null ? new Registration(P, k, d, 0, 0, null, false)
                                     : new Registration(P, k, d, 0, old.lastSentNo(), old.lastSentDigest(), false,
-                                            old.base()));
+                                            old.base(), 0));
                         }
                         case 1 -> {
                             long cap = random.nextInt(5);

@@ -695,6 +695,27 @@ public abstract class ExchangeScenarios {
     }
 
     @Test
+    @DisplayName("an item claiming to have been first sent after the message that carries it is malformed, and nothing changes (R12, R16)")
+    void itemFromTheFutureIsMalformed() {
+        net.put("C", item("A", "a", "1"));
+        net.exchange("C", "B1");
+        NodeState before = net.state("C");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        io.dibex.codec.MessageHeader header = new io.dibex.codec.MessageHeader(net.plan().name(), "B1", "C", 1,
+                java.util.UUID.randomUUID(), 0, null, false, List.of());
+        try (io.dibex.codec.MessageWriter writer = config().codec().writer(bytes, net.plan(), header)) {
+            writer.write(new MessageItem.Upsert(item("B", "b", "2"), 1));
+            writer.write(new MessageItem.Upsert(item("A", "forged", "9"), 2));
+            writer.finish();
+        }
+        BytesMessage forged = new BytesMessage("Message_B1_C", bytes.toByteArray());
+
+        assertThatThrownBy(() -> net.node("C").importMessage(forged)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("first sent in message 2");
+        assertThat(net.state("C")).usingRecursiveComparison().isEqualTo(before);
+    }
+
+    @Test
     @DisplayName("a body that fails at an object names that object in the exception and in the journal (R6)")
     void failingObjectIsNamed() {
         net.put("C", item("A", "a", "1"));

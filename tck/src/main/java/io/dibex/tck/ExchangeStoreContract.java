@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dibex.StorageException;
+import io.dibex.model.Digest;
 import io.dibex.model.DataObject;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
@@ -408,7 +409,7 @@ public abstract class ExchangeStoreContract {
         });
         assertThat(count(x -> x.acknowledge(P, 1))).isZero();
         assertThat(read((ExchangeStore x) -> List.of(x.registration(P, key("a")), x.registration(P, key("b"))))).containsExactly(
-                Optional.of(new Registration(P, key("a"), digest(2), 2, 1, digest(1), false, digest(1))),
+                Optional.of(new Registration(P, key("a"), digest(2), 2, 1, digest(1), false, digest(1), 0)),
                 Optional.of(new Registration(P, key("b"), digest(1), 2, 2, digest(1), false)));
     }
 
@@ -425,7 +426,7 @@ public abstract class ExchangeStoreContract {
         });
         assertThat(count(x -> x.acknowledge(P, 10))).isEqualTo(1);
         assertThat(row(P, "a"))
-                .contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true, digest(1)));
+                .contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true, digest(1), 0));
         assertThat(row(P, "b")).isEmpty();
     }
 
@@ -435,13 +436,13 @@ public abstract class ExchangeStoreContract {
      */
     @Test
     void baseIsSetOnCreationKeptOnUpdateAndAdvancedByAcknowledgment() {
-        write(x -> x.register(P, key("a"), digest(2), digest(1)));
+        write(x -> x.register(P, key("a"), digest(2), digest(1), 0));
         assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.base()).isEqualTo(digest(1)));
         write(x -> {
-            x.register(P, key("a"), digest(3), digest(9));
+            x.register(P, key("a"), digest(3), digest(9), 0);
             x.numberUnsent(P, 1, 10);
             x.recordSent(P, key("a"), 1, digest(3));
-            x.register(P, key("a"), digest(4), digest(9));
+            x.register(P, key("a"), digest(4), digest(9), 0);
         });
         assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.base()).isEqualTo(digest(1)));
         assertThat(count(x -> x.acknowledge(P, 1))).isZero();
@@ -449,6 +450,33 @@ public abstract class ExchangeStoreContract {
             assertThat(r.base()).as("the peer now holds what message 1 carried").isEqualTo(digest(3));
             assertThat(r.digest()).isEqualTo(digest(4));
         });
+    }
+
+    /**
+     * Every registration sets the row's {@code seenNo}, which numbering, sending, a rejection and
+     * an acknowledgment that keeps the row leave as they are (R12).
+     */
+    @Test
+    void seenNoIsSetByEveryRegistrationAndKeptOtherwise() {
+        write(x -> x.register(P, key("a"), digest(1), Digest.ABSENT, 7));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.seenNo()).isEqualTo(7));
+        write(x -> {
+            x.numberUnsent(P, 1, 10);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.register(P, key("a"), digest(2), Digest.ABSENT, 9);
+            x.numberUnsent(P, 2, 10);
+            x.recordSent(P, key("a"), 2, digest(2));
+            x.reject(P, key("a"));
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isZero();
+        assertThat(row(P, "a")).hasValueSatisfying(r -> {
+            assertThat(r.seenNo()).as("a later registration moves it").isEqualTo(9);
+            assertThat(r.firstSentNo()).isEqualTo(2);
+            assertThat(r.rejected()).isTrue();
+        });
+        write(x -> x.register(P, key("a"), digest(2), Digest.ABSENT, 3));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.seenNo()).as("as given, not the maximum")
+                .isEqualTo(3));
     }
 
     /** Acknowledging 0 deletes nothing (R4: k = 0 acknowledges nothing). */

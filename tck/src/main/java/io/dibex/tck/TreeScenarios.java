@@ -140,6 +140,55 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a resend of the state a branch had seen before its edit is no conflict at either end (R12)")
+    void resendOfSeenStateIsNoConflict() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "central", "1"));
+        net.export("C", "B1");
+        net.export("C", "B1"); // the same state again: the central node has no acknowledgment yet
+        net.deliver("B1"); // loads the first; the second is a resend of what it has just seen...
+        net.put("B1", item("X", "branch", "2"));
+        net.export("C", "B1");
+        net.deliver("B1"); // ...and so is this third message, loaded after the edit
+        net.settle(10);
+
+        assertEverywhere(itemKey("X"), item("X", "branch", "2"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).isEmpty();
+        assertThat(journal("C", JournalEntry.Kind.CONFLICT)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the central node changing an object away and back while a branch edits it is a conflict decided alike at both ends (R12)")
+    void changeAwayAndBackIsAConflict() {
+        for (boolean branchFirst : new boolean[] {false, true}) {
+            network(TestPlans.routed());
+            net.put("C", item("X", "original", "1"));
+            net.settle(10);
+            net.put("B1", item("X", "branch", "2"));
+            net.put("C", item("X", "central", "3"));
+            net.put("C", item("X", "original", "1")); // back to the state the branch's edit replaced
+            net.export("C", "B1");
+            net.export("B1", "C");
+            String order = branchFirst ? "branch loads first" : "central node loads first";
+            if (branchFirst) {
+                net.deliver("B1");
+                net.deliver("C");
+            } else {
+                net.deliver("C");
+                net.deliver("B1");
+            }
+            net.settle(10);
+
+            assertEverywhere(itemKey("X"), item("X", "original", "1"));
+            assertThat(journal("C", JournalEntry.Kind.CONFLICT)).as(order).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("kept local"));
+            assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).as(order).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("kept incoming"));
+            net.checkClosed();
+        }
+    }
+
+    @Test
     @DisplayName("the same object changed at the central node and at a branch converges to the parent's version by default (R12)")
     void parentWinsByDefault() {
         network(TestPlans.routed());

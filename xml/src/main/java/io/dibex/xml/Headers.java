@@ -191,6 +191,30 @@ final class Headers {
         return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejected);
     }
 
+    /** Writes an item's {@code dx:since} attribute, when the additions are on and it is known. */
+    static void writeSince(XmlOutput out, long since, boolean additions) throws IOException {
+        if (additions && since > 0) {
+            out.raw(" dx:since=\"").raw(Long.toString(since)).raw('"');
+        }
+    }
+
+    /**
+     * An item's {@code dx:since} attribute where the reader is: the number of the message that
+     * first carried the item, or 0 if the attribute is absent.
+     */
+    static long since(XmlInput in) {
+        String value = in.attributeCount() == 0 ? null : in.attribute(Wire.DX, "since");
+        if (value == null) {
+            return 0;
+        }
+        long n = Lexical.headerNumber(value.toCharArray(), value.length(), false);
+        if (n < 0) {
+            throw in.malformed("dx:since must be a number matching [1-9][0-9]{0,18} that fits a long, got "
+                    + XmlInput.quote(value));
+        }
+        return n;
+    }
+
     /** Reads a key from the {@code kind} and {@code id} attributes of a dibex element. */
     static ObjectKey key(XmlInput in, String what) {
         String kind = null;
@@ -202,6 +226,8 @@ final class Headers {
                 kind = in.attributeValue(i);
             } else if (ns.isEmpty() && name.equals("id")) {
                 id = in.attributeValue(i);
+            } else if (ns.equals(Wire.DX) && name.equals("since")) {
+                continue; // read by since()
             } else {
                 throw in.malformed("unknown attribute " + name + " on " + in.qualifiedName());
             }

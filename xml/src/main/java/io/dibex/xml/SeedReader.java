@@ -78,20 +78,22 @@ final class SeedReader extends XmlMessageReader {
                 throw in.malformed("unknown dibex element dx:" + name
                         + ": the message was written by a newer version; upgrade this node");
             }
+            long since = Headers.since(in);
             ObjectKey key = Headers.key(in, "a retraction");
             empty("dx:Retraction");
-            return new MessageItem.Retraction(key);
+            return new MessageItem.Retraction(key, since);
         }
         if (!ns.isEmpty()) {
             throw in.malformed("unexpected element " + in.qualifiedName() + " in " + SeedWriter.BODY);
         }
+        long since = Headers.since(in);
         if (name.equals(SeedWriter.OBJECT)) {
-            return new MessageItem.Upsert(object());
+            return new MessageItem.Upsert(object(), since);
         }
         if (name.equals(SeedWriter.DELETION)) {
             ObjectKey key = key("a deletion");
             empty(SeedWriter.DELETION);
-            return new MessageItem.Deletion(key);
+            return new MessageItem.Deletion(key, since);
         }
         throw in.malformed("unknown element " + name + " in " + SeedWriter.BODY + ": expected " + SeedWriter.OBJECT
                 + " or " + SeedWriter.DELETION);
@@ -108,6 +110,9 @@ final class SeedReader extends XmlMessageReader {
         String id = null;
         for (int i = 0; i < in.attributeCount(); i++) {
             String name = in.attributeName(i);
+            if (in.attributeNamespace(i).equals(Wire.DX) && name.equals("since")) {
+                continue; // read by Headers.since
+            }
             if (!in.attributeNamespace(i).isEmpty()) {
                 throw in.malformed("unknown attribute " + name + " on " + in.localName());
             }

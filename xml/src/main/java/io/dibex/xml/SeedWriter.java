@@ -68,17 +68,22 @@ final class SeedWriter extends XmlMessageWriter {
     void writeItem(MessageItem item) throws IOException {
         ObjectKey key = item.key();
         if (item instanceof MessageItem.Upsert) {
-            writeObject(((MessageItem.Upsert) item).object());
+            writeObject(((MessageItem.Upsert) item).object(), item.since());
         } else if (item instanceof MessageItem.Deletion) {
-            out.indent(2).raw('<').raw(DELETION).attribute(KIND, key.kind()).attribute(ID, key.id()).raw("/>");
+            out.indent(2).raw('<').raw(DELETION).attribute(KIND, key.kind()).attribute(ID, key.id());
+            Headers.writeSince(out, item.since(), additions);
+            out.raw("/>");
         } else {
-            out.indent(2).raw("<dx:Retraction").attribute("kind", key.kind()).attribute("id", key.id()).raw("/>");
+            out.indent(2).raw("<dx:Retraction").attribute("kind", key.kind()).attribute("id", key.id());
+            Headers.writeSince(out, item.since(), additions);
+            out.raw("/>");
         }
     }
 
-    private void writeObject(DataObject o) throws IOException {
+    private void writeObject(DataObject o, long since) throws IOException {
         ObjectKey key = o.key();
         out.indent(2).raw('<').name(OBJECT).raw(' ').name(KIND).raw("=\"").name(key.kind()).raw('"').attribute(ID, key.id());
+        Headers.writeSince(out, since, additions);
         if (o.fields().isEmpty() && o.tables().isEmpty() && o.recordSets().isEmpty()) {
             out.raw("/>");
             return;

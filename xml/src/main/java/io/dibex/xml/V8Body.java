@@ -82,11 +82,12 @@ final class V8Body {
                     throw in.malformed("unknown dibex element dx:" + name
                             + ": the message was written by a newer version; upgrade this node");
                 }
+                long since = Headers.since(in);
                 ObjectKey key = Headers.key(in, "a retraction");
                 if (in.nextChild()) {
                     throw in.malformed("dx:Retraction holds no element");
                 }
-                return new MessageItem.Retraction(key);
+                return new MessageItem.Retraction(key, since);
             }
             if (name.equals("Data") && ns.equals(Wire.V8DE) && !inWrapper) {
                 inWrapper = true;
@@ -96,12 +97,14 @@ final class V8Body {
                 throw in.malformed("unexpected element " + in.qualifiedName() + " in the body");
             }
             if (name.equals("ObjectDeletion")) {
-                return new MessageItem.Deletion(deletion());
+                long since = Headers.since(in);
+                return new MessageItem.Deletion(deletion(), since);
             }
             int dot = name.indexOf('.');
             String prefix = dot > 0 ? name.substring(0, dot) : name;
             if (dot > 0 && dot < name.length() - 1 && OBJECTS.contains(prefix)) {
-                return new MessageItem.Upsert(object(name.substring(dot + 1)));
+                long since = Headers.since(in);
+                return new MessageItem.Upsert(object(name.substring(dot + 1)), since);
             }
             if (RECORD_SETS.contains(prefix)) {
                 throw in.malformed("record set " + name + " does not follow its recorder: a record set travels right"

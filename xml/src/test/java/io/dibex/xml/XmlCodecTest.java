@@ -210,6 +210,45 @@ class XmlCodecTest {
 
         @ParameterizedTest
         @EnumSource(XmlDialect.class)
+        @DisplayName("each item's first message number travels as dx:since, and only with the additions (R12)")
+        void sinceTravelsWithTheAdditions(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            List<MessageItem> items = List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18),
+                    new MessageItem.Deletion(TestPlans.itemKey("B"), 19),
+                    new MessageItem.Retraction(TestPlans.itemKey("C"), 20),
+                    new MessageItem.Upsert(TestPlans.item("D", "new", "1.00")));
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, items);
+
+            assertThat(text(bytes)).contains("dx:since=\"18\"", "dx:since=\"19\"", "dx:since=\"20\"");
+            for (Streams.Input input : Streams.Input.values()) {
+                assertThat(Streams.read(codec(dialect), PLAN, bytes, input).items()).as(input.name())
+                        .containsExactlyElementsOf(items);
+            }
+
+            XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
+            byte[] strict = Streams.write(plain, PLAN, h, items.subList(0, 2));
+            assertThat(text(strict)).doesNotContain("since");
+            assertThat(Streams.read(plain, PLAN, strict, Streams.Input.WHOLE).items()).extracting(MessageItem::since)
+                    .containsExactly(0L, 0L);
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
+        @DisplayName("a dx:since that is not a message number is malformed (R16)")
+        void malformedSince(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            String good = text(Streams.write(codec(dialect), PLAN, h,
+                    List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18))));
+            for (String bad : List.of("0", "-1", "+5", " 5", "0x10", "1e3", "５", "9223372036854775808", "")) {
+                byte[] bytes = good.replace("dx:since=\"18\"", "dx:since=\"" + bad + "\"")
+                        .getBytes(StandardCharsets.UTF_8);
+                assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE))
+                        .as(bad).isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:since");
+            }
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
         @DisplayName("without additions nothing of dibex's namespace is written")
         void withoutAdditionsNoDibexNamespace(XmlDialect dialect) {
             XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
