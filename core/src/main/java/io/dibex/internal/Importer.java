@@ -240,6 +240,7 @@ final class Importer {
             }
             header.duplicate = true;
             header.lastLoaded = before.lastLoadedNo();
+            lateAcknowledgment(store, before, h, notes);
             return header;
         }
         if (h.messageNo() < before.lastHeaderNo()) {
@@ -247,13 +248,19 @@ final class Importer {
             // everything it carried the newer one carries too (R3, R5).
             header.duplicate = true;
             header.lastLoaded = before.lastHeaderNo();
+            lateAcknowledgment(store, before, h, notes);
             return header;
         }
         if (!h.restored() && before.peerRegressed()) {
             return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
         }
-        // An acknowledgment older than one applied is no proof of a restore: the header of a newer
-        // message may have been applied while its body failed, and an older message then arrived.
+        // A peer's acknowledgments grow with its message numbers, and an older message whose newer
+        // one's header took effect is stale (above). So a newer message that acknowledges less than
+        // was acknowledged comes from a peer that forgot messages it had loaded: restored (R4).
+        if (!h.restored() && h.receivedNo() > 0 && h.receivedNo() < before.acknowledgedNo()) {
+            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " acknowledges "
+                    + h.receivedNo() + ", less than the " + before.acknowledgedNo() + " it had acknowledged");
+        }
         // The peer set these keys aside from our messages: stop resending them until they change (R6).
         for (ObjectKey key : h.rejectedKeys()) {
             Optional<Registration> row = store.registration(peer, key);
@@ -284,6 +291,11 @@ final class Importer {
         }
         if (ps.peerRegressed() && h.restored()) {
             ps = ps.withPeerRegressed(false);
+            store.putPeer(ps);
+        }
+        if (h.restored() && h.receivedNo() < ps.acknowledgedNo()) {
+            // The restored peer's acknowledgments start again from what its backup had loaded.
+            ps = ps.withAcknowledgedNo(h.receivedNo());
             store.putPeer(ps);
         }
         // The body of a message that answers our restored flag is the peer's own state: it wins (R4).
@@ -340,6 +352,56 @@ final class Importer {
     }
 
     /**
+     * How many ids of acknowledged messages are kept per peer below the last acknowledgment, so that
+     * a late or duplicate message acknowledging one of them with another id still reveals a restore
+     * (R4: bounded storage).
+     */
+    static final long KEPT_ACKNOWLEDGED_IDS = 256;
+
+    /**
+     * R4, for a message whose acknowledgment is not applied (a duplicate, a stale message, or one
+     * older than an acknowledgment applied): if it acknowledges a message this node gave another id,
+     * this node was restored from a backup and its peer loaded messages of its lost history.
+     *
+     * @return whether it proved a restore
+     */
+    private boolean lateAcknowledgment(ExchangeStore store, PeerState ps, MessageHeader h, List<JournalEntry> notes) {
+        long k = h.receivedNo();
+        if (k == 0 || ps.restoredSinceNo() > 0) {
+            return false;
+        }
+        if (k > ps.lastAllocatedNo()) {
+            markRestored(store, ps, h, notes);
+            return true;
+        }
+        Optional<UUID> sentId = store.sentMessageId(h.from(), k);
+        if (sentId.isPresent() && !sentId.get().equals(h.receivedId())) {
+            markRestored(store, ps, h, notes);
+            return true;
+        }
+        return false;
+    }
+
+    /** R4: this node was restored: numbering moves past k, and the restored flag goes out until acknowledged. */
+    private void markRestored(ExchangeStore store, PeerState ps, MessageHeader h, List<JournalEntry> notes) {
+        String peer = h.from();
+        long k = h.receivedNo();
+        long next = Math.max(ps.lastAllocatedNo(), k);
+        PeerState restored = ps.withLastAllocatedNo(next)
+                .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1);
+        store.putPeer(restored);
+        notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), k, 0, 0, 0,
+                (k > ps.lastAllocatedNo()
+                        ? peer + " acknowledges message " + k + " but this node has numbered only up to "
+                                + ps.lastAllocatedNo()
+                        : peer + " acknowledges message " + k + " with id " + h.receivedId()
+                                + ", which is not the id this node gave it")
+                        + ": this node was restored from a backup (or the peer's history is not ours);"
+                        + " no registration deleted, numbering continues after " + next
+                        + ", the restored flag goes out until acknowledged", List.of()));
+    }
+
+    /**
      * R4: applies the peer's acknowledgment of message k with id i, or finds that this node was
      * restored from a backup.
      *
@@ -352,27 +414,18 @@ final class Importer {
         }
         String peer = h.from();
         if (k < ps.acknowledgedNo()) {
-            // Older than an acknowledgment already applied: nothing new to delete, and its id is no longer kept.
-            notes.add(ctx.entry(JournalEntry.Kind.WARNING, peer, h.messageNo(), k, 0, 0, 0,
-                    "acknowledgment of " + k + " is older than the last applied (" + ps.acknowledgedNo()
-                            + "): ignored", List.of()));
+            // Older than an acknowledgment already applied: nothing new to delete; but an id that is
+            // not the one this node gave that message still proves a restore (R4).
+            if (!lateAcknowledgment(store, ps, h, notes)) {
+                notes.add(ctx.entry(JournalEntry.Kind.WARNING, peer, h.messageNo(), k, 0, 0, 0,
+                        "acknowledgment of " + k + " is older than the last applied (" + ps.acknowledgedNo()
+                                + "): ignored", List.of()));
+            }
             return 0;
         }
         Optional<UUID> sentId = k > ps.lastAllocatedNo() ? Optional.empty() : store.sentMessageId(peer, k);
         if (sentId.isEmpty() || !sentId.get().equals(h.receivedId())) {
-            long next = Math.max(ps.lastAllocatedNo(), k);
-            PeerState restored = ps.withLastAllocatedNo(next)
-                    .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1);
-            store.putPeer(restored);
-            notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), k, 0, 0, 0,
-                    (k > ps.lastAllocatedNo()
-                            ? peer + " acknowledges message " + k + " but this node has numbered only up to "
-                                    + ps.lastAllocatedNo()
-                            : peer + " acknowledges message " + k + " with id " + h.receivedId()
-                                    + ", which is not the id this node gave it")
-                            + ": this node was restored from a backup (or the peer's history is not ours);"
-                            + " no registration deleted, numbering continues after " + next
-                            + ", the restored flag goes out until acknowledged", List.of()));
+            markRestored(store, ps, h, notes);
             return 0;
         }
         long deleted = store.acknowledge(peer, k);
@@ -380,9 +433,13 @@ final class Importer {
         PeerState next = ps;
         if (k > ps.acknowledgedNo()) {
             next = next.withAcknowledgedNo(k);
-            store.pruneSentMessages(peer, k);
+            // The ids of the last acknowledged messages stay a while: a late message acknowledging one
+            // of them with another id still proves a restore (R4).
+            store.pruneSentMessages(peer, Math.max(k - KEPT_ACKNOWLEDGED_IDS + 1, ps.restoredSinceNo() > 0
+                    && k >= ps.restoredSinceNo() ? ps.restoredSinceNo() : 0));
         }
         if (ps.restoredSinceNo() > 0 && k >= ps.restoredSinceNo()) {
+            // Healed: below restoredSinceNo two histories shared the numbers, so their ids prove nothing.
             next = next.withRestoredSinceNo(0);
         }
         if (ps.peerRestoredSinceNo() > 0 && k >= ps.peerRestoredSinceNo()) {

@@ -447,22 +447,24 @@ public abstract class ExchangeScenarios {
     }
 
     @Test
-    @DisplayName("only the ids of messages from the last acknowledged one on are kept, and a repeated acknowledgment is still genuine (R4)")
+    @DisplayName("the ids of the last 256 acknowledged messages and of those not yet acknowledged are kept, and a repeated acknowledgment is still genuine (R4)")
     void sentIdsAreKeptFromTheLastAcknowledgedOn() {
-        for (String code : List.of("A", "B", "D")) {
-            net.put("C", item(code, code, "1"));
+        for (int i = 1; i <= 300; i++) {
+            net.put("C", item("A", "a", Integer.toString(i)));
             net.export("C", "B1").orElseThrow();
         }
         net.deliver("B1");
         net.exchange("B1", "C");
-        assertThat(net.node("C").peerState("B1").acknowledgedNo()).isEqualTo(3);
-        assertThat(List.of(1L, 2L, 3L)).map(n -> sentIdKept("C", "B1", n)).as("ids of messages 1, 2, 3 kept")
-                .containsExactly(false, false, true);
+        net.put("C", item("B", "b", "1"));
+        net.export("C", "B1").orElseThrow();
+        assertThat(net.node("C").peerState("B1").acknowledgedNo()).isEqualTo(300);
+        assertThat(List.of(1L, 44L, 45L, 300L, 301L)).map(n -> sentIdKept("C", "B1", n))
+                .as("ids of messages 1, 44, 45, 300, 301 kept").containsExactly(false, false, true, true, true);
 
-        // B1 has loaded nothing new from C, so its next message acknowledges 3 again.
+        // B1 has loaded nothing new from C, so its next message acknowledges 300 again.
         net.put("B1", item("E", "e", "1"));
         ExportResult again = net.exchange("B1", "C").orElseThrow();
-        assertThat(again.receivedNo()).isEqualTo(3);
+        assertThat(again.receivedNo()).isEqualTo(300);
         assertThat(net.get("C", itemKey("E"))).isPresent();
         assertThat(net.node("C").peerState("B1").restoredSinceNo()).as("not taken for a restore").isZero();
         assertThat(journalKinds("C")).doesNotContain(JournalEntry.Kind.RESTORE);
@@ -513,6 +515,76 @@ public abstract class ExchangeScenarios {
         for (String code : List.of("A", "B", "D", "R", "S", "T")) {
             assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
             assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
+        }
+    }
+
+    @Test
+    @DisplayName("a newer message acknowledging less than its sender had acknowledged reveals the sender's restore, and what it had sent before is not lost (R4)")
+    void acknowledgmentGoingBackRevealsARestore() {
+        net.put("C", item("A", "a", "1"));
+        net.exchange("C", "B1");
+        Storage backup = net.backup("B1");
+        net.exchange("B1", "C");
+        net.put("C", item("B", "b", "1"));
+        net.exchange("C", "B1");
+        net.put("B1", item("X", "sent before the restore", "1"));
+        net.exchange("B1", "C");
+        assertThat(net.node("C").peerState("B1").acknowledgedNo()).isEqualTo(2);
+        assertThat(net.get("C", itemKey("X"))).isPresent();
+
+        // Restored, B1 numbers from 1 again; its messages 1 and 2 are lost, so no number C loaded comes
+        // again with another id. Its message 3 acknowledges C's message 1: less than the 2 it had.
+        net.restore("B1", backup);
+        net.put("B1", item("Y", "after the restore", "1"));
+        for (int i = 0; i < 2; i++) {
+            net.transport().dropNext("B1", "C");
+            net.export("B1", "C").orElseThrow();
+        }
+        ExportResult third = net.export("B1", "C").orElseThrow();
+        assertThat(third.receivedNo()).isEqualTo(1);
+        assertThat(net.deliver("C")).extracting(ImportResult::status)
+                .containsExactly(ImportResult.Status.REFUSED_SENDER_RESTORED);
+        assertThat(net.node("C").peerState("B1").peerRegressed()).isTrue();
+
+        net.settle(10);
+        for (String code : List.of("A", "B", "X", "Y")) {
+            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
+            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
+        }
+    }
+
+    @Test
+    @DisplayName("a late message acknowledging one of this node's numbers with another id reveals that this node was restored (R4)")
+    void lateAcknowledgmentWithAnotherIdRevealsARestore() {
+        net.put("C", item("A", "a", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+        net.put("B1", item("X", "sent before the restore", "1"));
+        net.exchange("B1", "C");
+        net.put("C", item("B", "b", "1"));
+        net.transport().holdNext("C", "B1");
+        ExportResult late = net.export("C", "B1").orElseThrow(); // acknowledges X's message
+
+        // Restored, B1 numbers from its backup's counter again: the first is lost, the second loaded.
+        net.restore("B1", backup);
+        net.put("B1", item("Y", "after the restore", "1"));
+        net.transport().dropNext("B1", "C");
+        net.export("B1", "C").orElseThrow();
+        net.exchange("B1", "C");
+        net.exchange("C", "B1"); // acknowledges B1's second message, with its new id
+        assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("nothing revealed the restore yet").isZero();
+
+        // The late message acknowledges B1's first number with the id of the message B1 no longer knows.
+        net.transport().releaseHeld();
+        assertThat(net.deliver("B1")).extracting(ImportResult::status)
+                .containsExactly(ImportResult.Status.ALREADY_RECEIVED);
+        assertThat(late.receivedNo()).isLessThan(net.node("B1").peerState("C").acknowledgedNo());
+        assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("B1 found it was restored").isPositive();
+
+        net.settle(10);
+        for (String code : List.of("A", "B", "X", "Y")) {
+            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
+            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
         }
     }
 
