@@ -280,7 +280,10 @@ final class Importer {
             ps = ps.withLastHeaderNo(h.messageNo());
             store.putPeer(ps);
         }
-        if (h.restored() && ps.peerRestoredSinceNo() == 0) {
+        // A flagged message acknowledging less than the peer had acknowledged since its last restore
+        // comes from yet another restore of it, which may have taken what it got back after the first.
+        boolean restoredAgain = h.restored() && ps.peerRestoredSinceNo() > 0 && h.receivedNo() < ps.acknowledgedNo();
+        if (h.restored() && (ps.peerRestoredSinceNo() == 0 || restoredAgain)) {
             long registered = registerEverything(tx, peer);
             ps = ps.withPeerRestoredSinceNo(ps.lastAllocatedNo() + 1);
             store.putPeer(ps);
