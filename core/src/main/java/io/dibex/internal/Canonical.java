@@ -51,13 +51,15 @@ public final class Canonical {
      * its digest (for the benchmarks and for tests that show the bytes).
      */
     public static void encode(ExchangePlan plan, DataObject object, OutputStream out) throws IOException {
-        Sink sink = new Sink();
+        Sink sink = SINKS.get();
         sink.start(out);
         try {
             encode(plan, object, sink);
             sink.flush();
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        } finally {
+            sink.start(null);
         }
     }
 
