@@ -185,7 +185,7 @@ public final class Corpus {
                 .build();
     }
 
-    private static DataObject sale(long n, Random random) {
+    static DataObject sale(long n, Random random) {
         DataObject.Builder sale = DataObject.builder(ObjectKey.of("Реализация", id(3, n)))
                 .set("Date", Value.of(LocalDateTime.of(2026, 1, 1, 9, 0).plusMinutes(n % 500_000)))
                 .set("Number", String.format("ЦБ-%08d", n))

@@ -27,7 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ratios meaningful on a shared machine; {@code -Djmh=true} runs {@link CodecBenchmark} with JMH
  * instead. System properties: {@code documents} (default 200000), {@code warmups} (3),
  * {@code rounds} (9), for JMH {@code iterations} (4) and {@code seconds} per iteration (5), and
- * {@code heapBytes} (1 GiB; 0 skips the run).
+ * {@code heapBytes} (1 GiB; 0 skips the run). {@code only} selects a part: {@code codec} or
+ * {@code digest} ({@link DigestBenchmark}); by default both run.
  */
 public final class Main {
 
@@ -41,6 +42,12 @@ public final class Main {
      * @throws Exception when a run fails
      */
     public static void main(String[] args) throws Exception {
+        // -Donly=digest runs the digest part alone, -Donly=codec the codec part alone; by default both.
+        String only = System.getProperty("only", "");
+        if (only.equals("digest")) {
+            report(digestPart());
+            return;
+        }
         long documents = Long.getLong("documents", 200_000);
         int warmups = Integer.getInteger("warmups", 3);
         int iterations = Integer.getInteger("iterations", 4);
@@ -111,6 +118,23 @@ public final class Main {
         if (heapBytes > 0) {
             report.append(heapRun(heapBytes));
         }
+        if (!only.equals("codec")) {
+            report.append(digestPart());
+        }
+        report(report);
+    }
+
+    /**
+     * The canonical digest's part: {@code digestDocuments} (default 100000) for the throughput,
+     * {@code reconciled} (1000000) documents with {@code differences} (100) for the naive request.
+     */
+    private static String digestPart() throws Exception {
+        return DigestBenchmark.run(Integer.getInteger("digestDocuments", 100_000), Integer.getInteger("reconciled",
+                1_000_000), Integer.getInteger("differences", 100), Integer.getInteger("warmups", 3),
+                Integer.getInteger("rounds", 9));
+    }
+
+    private static void report(CharSequence report) throws Exception {
         System.out.println();
         System.out.println(report);
         Path out = Path.of("target", "performance-report.md");

@@ -1,2 +1,2 @@
-/** Benchmarks of the XML codec. */
+/** Benchmarks of the XML codec and of the canonical digest. */
 package io.dibex.bench;

@@ -76,4 +76,51 @@ class CanonicalDigestTest {
         assertThat(digest(doc.toBuilder().recordSet(cost).build())).isEqualTo(digest(doc));
         assertThat(digest(doc.toBuilder().recordSet(stock).build())).isNotEqualTo(digest(doc));
     }
+
+    @Test
+    @DisplayName("a lone surrogate is not a '?': different strings never share a digest")
+    void loneSurrogatesAreNotReplaced() {
+        List<String> strings = List.of("?", "??", "\uD800", "\uDC00", "\uDC00\uD800", "\uD83D", "\uDE00",
+                "\uD83D\uDE00", "a\uD800", "a?");
+        java.util.Set<Digest> digests = new java.util.HashSet<>();
+        for (String s : strings) {
+            digests.add(digest(DataObject.builder(KEY).set("Name", s).build()));
+        }
+        assertThat(digests).hasSameSizeAs(strings);
+    }
+
+    @Test
+    @DisplayName("a string longer than the encoder's buffer is encoded as its UTF-8, pairs split nowhere")
+    void longStringsAreTheirUtf8() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; b.length() < 20_000; i++) {
+            b.append(i % 3 == 0 ? "\uD83D\uDC8A" : i % 3 == 1 ? "ж" : "x");
+        }
+        String s = b.toString();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(expected);
+        out.writeByte(1);
+        for (String part : List.of("Doc", "1", "")) {
+            if (!part.isEmpty()) {
+                byte[] utf8 = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeInt(utf8.length);
+                out.write(utf8);
+            }
+        }
+        out.writeInt(1);
+        out.writeInt(4);
+        out.write("Name".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeByte(ValueType.STRING.ordinal());
+        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+        out.writeInt(0);
+        out.writeInt(0);
+        DataObject o = DataObject.builder(KEY).set("Name", s).build();
+        java.io.ByteArrayOutputStream actual = new java.io.ByteArrayOutputStream();
+        io.dibex.internal.Canonical.encode(PLAN, o, actual);
+        assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(digest(o).bytes()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(expected.toByteArray()));
+    }
 }
