@@ -12,12 +12,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A {@link Transport} that loses, duplicates, delays and reorders messages, as the SPI allows
@@ -56,6 +58,7 @@ public final class FlakyTransport implements Transport {
 
     // Guarded by this.
     private boolean faults = true;
+    private final Set<String> reverseNext = new HashSet<>();
     private final Map<String, Queue<Fate>> scripted = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private long drops;
@@ -110,6 +113,12 @@ public final class FlakyTransport implements Transport {
             }
         }
         List<IncomingMessage> claimed = delegate.receive(to);
+        if (claimed.size() >= 2 && reverseNext.remove(to)) {
+            List<IncomingMessage> reversed = new ArrayList<>(claimed);
+            Collections.reverse(reversed);
+            reorders++;
+            return reversed;
+        }
         if (faults && claimed.size() >= 2 && reorderRate > 0 && random.nextDouble() < reorderRate) {
             List<IncomingMessage> shuffled = new ArrayList<>(claimed);
             Collections.shuffle(shuffled, random);
@@ -139,6 +148,16 @@ public final class FlakyTransport implements Transport {
      */
     public synchronized void duplicateNext(String from, String to) {
         script(from, to, Fate.DUPLICATE);
+    }
+
+    /**
+     * Makes the next {@link #receive} for {@code to} that claims two messages or more return them in
+     * the reverse order (a scripted reorder, counted as one).
+     *
+     * @param to the recipient
+     */
+    public synchronized void reverseNext(String to) {
+        reverseNext.add(Objects.requireNonNull(to, "to"));
     }
 
     /**

@@ -170,6 +170,15 @@ public final class Simulation {
                 net.failing(node).reset();
             }
             net.transport().faults(false);
+            if (net.transport().reorders() == 0 && !Boolean.getBoolean("sim.noTransport")) {
+                // No two messages happened to wait together for a reorder: make one, so every fault fires.
+                for (int i = 0; i < 2; i++) {
+                    write("C");
+                    net.export("C", "B1");
+                }
+                net.transport().reverseNext("B1");
+                net.deliver("B1");
+            }
             net.tag(steps + 1);
             int quiet = quiesce();
             check();

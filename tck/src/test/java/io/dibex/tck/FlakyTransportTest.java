@@ -38,6 +38,21 @@ class FlakyTransportTest {
     }
 
     @Test
+    void reverseNextReversesTheNextReceiveOfTwoOrMoreAndCountsAReorder() {
+        FlakyTransport t = FlakyTransport.builder().build();
+        t.reverseNext("b");
+        send(t, "a", "b", "m1");
+        assertThat(receive(t, "b")).as("one message: nothing to reverse, still pending").containsExactly("m1");
+        send(t, "a", "b", "m2");
+        send(t, "c", "b", "m3");
+        assertThat(receive(t, "b")).containsExactly("m3", "m2");
+        send(t, "a", "b", "m4");
+        send(t, "a", "b", "m5");
+        assertThat(receive(t, "b")).as("only the next").containsExactly("m4", "m5");
+        assertThat(t.reorders()).isOne();
+    }
+
+    @Test
     void holdNextHoldsTheNextMessageUntilReleaseHeld() {
         FlakyTransport t = FlakyTransport.builder().build();
         t.holdNext("a", "b");
