@@ -40,7 +40,7 @@ public final class Engine {
     public Engine(ExchangePlan plan, String name, Storage storage, Transport transport, MessageCodec codec,
             Clock clock, ExchangeListener listener) {
         this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
-        this.registrar = new Registrar(plan, name);
+        this.registrar = new Registrar(plan, name, clock);
         this.exporter = new Exporter(ctx);
         this.importer = new Importer(ctx, registrar, this::lockOf);
     }
@@ -142,7 +142,10 @@ public final class Engine {
 
     /** See {@link Node#pruneTombstones}. */
     public long pruneTombstones() {
-        return ctx.inTx(tx -> tx.exchange().pruneTombstones(ctx.clock.instant().minus(ctx.plan.tombstoneRetention())));
+        return ctx.inTx(tx -> {
+            java.time.Instant before = ctx.clock.instant().minus(ctx.plan.tombstoneRetention());
+            return tx.exchange().pruneTombstones(before) + tx.exchange().pruneRetractions(before);
+        });
     }
 
     /** See {@link Node#release}. */

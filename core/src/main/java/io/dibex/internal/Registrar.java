@@ -15,10 +15,12 @@ final class Registrar {
 
     private final ExchangePlan plan;
     private final String me;
+    private final java.time.Clock clock;
 
-    Registrar(ExchangePlan plan, String me) {
+    Registrar(ExchangePlan plan, String me, java.time.Clock clock) {
         this.plan = plan;
         this.me = me;
+        this.clock = clock;
     }
 
     /**
@@ -48,6 +50,11 @@ final class Registrar {
             } else if (went) {
                 // Sent at export as a deletion where this node holds the tombstone, else as a retraction (R3).
                 store.register(neighbour, key, Digest.ABSENT, base, seen);
+                if (after != null || store.tombstone(key).isEmpty()) {
+                    // A retraction, remembered: a restore of the neighbour that brings the object back is
+                    // answered by retracting it again (R4). A deletion has its tombstone for that.
+                    store.putRetraction(neighbour, key, clock.instant());
+                }
                 written++;
             }
         }

@@ -66,6 +66,8 @@ public final class InMemoryStorage implements Storage {
     private final Map<String, TreeMap<Long, UUID>> sentIds = new HashMap<>();
     private final Map<String, RegistrationTable> registrations = new HashMap<>();
     private final TreeMap<ObjectKey, Instant> tombstones = new TreeMap<>();
+    /** Per peer: the keys retracted from it, with when. */
+    private final Map<String, TreeMap<ObjectKey, Instant>> retractions = new HashMap<>();
     /** Per peer: the keys set aside from its messages, with the first message number listing them. */
     private final Map<String, TreeMap<ObjectKey, Long>> rejectedKeys = new HashMap<>();
     private final List<JournalEntry> journal = new ArrayList<>();
@@ -107,6 +109,7 @@ public final class InMemoryStorage implements Storage {
             sentIds.forEach((peer, ids) -> copy.sentIds.put(peer, new TreeMap<>(ids)));
             registrations.forEach((peer, table) -> copy.registrations.put(peer, table.copy()));
             copy.tombstones.putAll(tombstones);
+            retractions.forEach((peer, keys) -> copy.retractions.put(peer, new TreeMap<>(keys)));
             rejectedKeys.forEach((peer, keys) -> copy.rejectedKeys.put(peer, new TreeMap<>(keys)));
             copy.journal.addAll(journal);
             copy.objects.putAll(objects);
@@ -514,6 +517,60 @@ public final class InMemoryStorage implements Storage {
                     undo.push(() -> tombstones.put(key, old));
                 }
                 return doomed.size();
+            }
+
+            @Override
+            public void putRetraction(String peer, ObjectKey key, Instant at) {
+                check();
+                Objects.requireNonNull(key, "key");
+                Objects.requireNonNull(at, "at");
+                TreeMap<ObjectKey, Instant> keys = retractions.computeIfAbsent(Objects.requireNonNull(peer, "peer"),
+                        p -> new TreeMap<>());
+                Instant old = keys.put(key, at);
+                undo.push(() -> restore(keys, key, old));
+            }
+
+            @Override
+            public Stream<ObjectKey> retractions(String peer) {
+                check();
+                Objects.requireNonNull(peer, "peer");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public ObjectKey next() {
+                        TreeMap<ObjectKey, Instant> keys = retractions.get(peer);
+                        if (keys == null) {
+                            return null;
+                        }
+                        ObjectKey key = last == null ? (keys.isEmpty() ? null : keys.firstKey()) : keys.higherKey(last);
+                        if (key != null) {
+                            last = key;
+                        }
+                        return key;
+                    }
+                });
+            }
+
+            @Override
+            public long pruneRetractions(Instant before) {
+                check();
+                Objects.requireNonNull(before, "before");
+                long pruned = 0;
+                for (TreeMap<ObjectKey, Instant> keys : retractions.values()) {
+                    List<ObjectKey> doomed = new ArrayList<>();
+                    keys.forEach((key, at) -> {
+                        if (at.isBefore(before)) {
+                            doomed.add(key);
+                        }
+                    });
+                    for (ObjectKey key : doomed) {
+                        Instant old = keys.remove(key);
+                        undo.push(() -> keys.put(key, old));
+                    }
+                    pruned += doomed.size();
+                }
+                return pruned;
             }
 
             @Override

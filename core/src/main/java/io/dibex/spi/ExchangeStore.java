@@ -151,6 +151,21 @@ public interface ExchangeStore {
      */
     long pruneTombstones(Instant before);
 
+    // ---- retractions (R4, R9)
+
+    /**
+     * Records that {@code key} was retracted from {@code peer} at {@code at}, replacing an earlier
+     * record. A retraction leaves no tombstone, so this record is what lets the node retract the
+     * object again if {@code peer} is restored from a backup that still holds it (R4).
+     */
+    void putRetraction(String peer, ObjectKey key, Instant at);
+
+    /** The keys retracted from {@code peer} and still recorded, in key order. The caller closes the stream. */
+    Stream<ObjectKey> retractions(String peer);
+
+    /** Deletes the retraction records made before {@code before} (the tombstone retention, R13). */
+    long pruneRetractions(Instant before);
+
     // ---- keys this node set aside (R6 quarantine)
 
     /**

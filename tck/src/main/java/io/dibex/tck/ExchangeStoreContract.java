@@ -524,6 +524,37 @@ public abstract class ExchangeStoreContract {
         assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).isEmpty();
     }
 
+    // ---- retractions (R4, R9)
+
+    /**
+     * Retractions are recorded per peer, listed in key order, replaced, pruned by time, and rolled
+     * back with their transaction.
+     */
+    @Test
+    void retractionsAreRecordedPerPeerListedInKeyOrderAndPruned() {
+        Instant old = Instant.parse("2024-01-01T00:00:00Z");
+        Instant recent = Instant.parse("2024-06-01T00:00:00Z");
+        write(x -> {
+            x.putRetraction(P, key("b"), old);
+            x.putRetraction(P, key("a"), recent);
+            x.putRetraction(Q, key("c"), old);
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.retractions(P)))).containsExactly(key("a"), key("b"));
+        assertThat(read((ExchangeStore x) -> drain(x.retractions(Q)))).containsExactly(key("c"));
+        assertThat(read((ExchangeStore x) -> drain(x.retractions("nobody")))).isEmpty();
+
+        write(x -> x.putRetraction(P, key("b"), recent)); // retracted again: the later time counts
+        assertThat(count(x -> x.pruneRetractions(Instant.parse("2024-03-01T00:00:00Z")))).isEqualTo(1);
+        assertThat(read((ExchangeStore x) -> drain(x.retractions(P)))).containsExactly(key("a"), key("b"));
+        assertThat(read((ExchangeStore x) -> drain(x.retractions(Q)))).isEmpty();
+
+        assertThatThrownBy(() -> write(x -> {
+            x.putRetraction(Q, key("d"), recent);
+            throw new IllegalStateException("rolled back");
+        })).hasMessageContaining("rolled back");
+        assertThat(read((ExchangeStore x) -> drain(x.retractions(Q)))).isEmpty();
+    }
+
     // ---- journal (R15)
 
     /** The journal returns entries in the order appended, whatever their times. */

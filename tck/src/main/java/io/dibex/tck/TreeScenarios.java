@@ -359,6 +359,31 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a branch restored from a backup that still holds a document moved away from it has it retracted again (R4, R9)")
+    void restoredBranchLosesWhatWasRetractedAfterItsBackup() {
+        network(TestPlans.routed());
+        net.put("B11", sale("S", "B11", "5.00"));
+        net.settle(10);
+        Storage backup = net.backup("B11");
+        net.put("C", sale("S", "B2", "5.00")); // moved: retracted at B1 and B11, which hold no tombstone
+        net.settle(10);
+        assertThat(net.get("B11", saleKey("S"))).isEmpty();
+
+        net.restore("B11", backup);
+        assertThat(net.get("B11", saleKey("S"))).as("back from the backup").isPresent();
+        quiesce();
+
+        assertThat(net.get("B11", saleKey("S"))).as("retracted again").isEmpty();
+        assertThat(net.get("B1", saleKey("S"))).isEmpty();
+        assertThat(net.get("B2", saleKey("S"))).contains(sale("S", "B2", "5.00"));
+        assertThat(net.get("C", saleKey("S"))).contains(sale("S", "B2", "5.00"));
+        for (String node : net.names()) {
+            assertThat(net.state(node).tombstones()).as("deleted nowhere, " + node).isEmpty();
+        }
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored central node's old state never overwrites a branch's newer one, whatever the resolver (R4)")
     void restoredCentralOldStateLoses() {
         network(TestPlans.routed());
