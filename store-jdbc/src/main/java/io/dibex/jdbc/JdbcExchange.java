@@ -186,6 +186,13 @@ final class JdbcExchange implements ExchangeStore {
             }
         });
         if (!done) {
+            // Writers that retry at once keep colliding and one of them may never win: a short random
+            // pause spreads them out. The engine serializes each peer itself and never gets here.
+            try {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             throw new StorageException("the counters of peer " + peer + " were changed by another transaction"
                     + " after this one read them; roll back and retry");
         }
