@@ -44,6 +44,30 @@ final class BinaryMessageReader implements MessageReader {
     private boolean ended;
     private boolean closed;
 
+    /** A reader of one object alone, without header: for {@link #decodeObject}. */
+    private BinaryMessageReader(BinaryInput in, String source) {
+        this.in = in;
+        this.source = source;
+        this.header = null;
+    }
+
+    /**
+     * Reads what {@link BinaryMessageWriter#encodeObject} wrote, strictly: nothing may follow the
+     * object.
+     *
+     * @throws MalformedMessageException when the bytes are not exactly one encoded object
+     */
+    static DataObject decodeObject(byte[] bytes, int offset, Limits limits, String source) {
+        BinaryMessageReader r = new BinaryMessageReader(
+                new BinaryInput(new java.io.ByteArrayInputStream(bytes, offset, bytes.length - offset), limits, source),
+                source);
+        DataObject object = r.readObject();
+        if (!r.in.atEnd()) {
+            throw r.in.malformed(r.in.position(), "bytes follow the encoded object " + object.key());
+        }
+        return object;
+    }
+
     BinaryMessageReader(InputStream stream, Limits limits, String source) {
         this.in = new BinaryInput(stream, limits, source);
         this.source = source;

@@ -33,6 +33,31 @@ final class BinaryMessageWriter implements MessageWriter {
     private final String name;
     private State state = State.OPEN;
 
+    /** A writer of one object alone, without header or end tag: for {@link #encodeObject}. */
+    private BinaryMessageWriter(OutputStream stream, String name) {
+        this.name = name;
+        this.out = new BinaryOutput(stream);
+    }
+
+    /**
+     * The {@code object} production of the format for one object alone, as
+     * {@link io.dibex.codec.ObjectBytes} stores it.
+     *
+     * @throws DibexException when a string of the object holds a lone surrogate, which UTF-8 cannot carry
+     */
+    static byte[] encodeObject(DataObject object) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        BinaryMessageWriter w = new BinaryMessageWriter(bytes, "the encoding of " + object.key());
+        w.check(new MessageItem.Upsert(object));
+        try {
+            w.writeObject(object);
+            w.out.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a byte array stream failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
     BinaryMessageWriter(OutputStream stream, MessageHeader header) {
         this.name = "message " + header.messageNo() + " from " + header.from() + " to " + header.to();
         checkHeader(header);

@@ -36,6 +36,8 @@ final class HostTx implements HostTransaction {
     public void put(DataObject object) {
         requireOpen();
         ObjectKind kind = requireKind(object.key());
+        // The state before must still be the state when this commits: no import of the key in between (R9, R12).
+        tx.exchange().lock(object.key());
         DataObject before = tx.objects().get(object.key()).orElse(null);
         tx.objects().put(object);
         tx.exchange().removeTombstone(object.key());
@@ -50,6 +52,7 @@ final class HostTx implements HostTransaction {
     public boolean delete(ObjectKey key) {
         requireOpen();
         ObjectKind kind = requireKind(key);
+        tx.exchange().lock(key);
         DataObject before = tx.objects().get(key).orElse(null);
         if (before == null) {
             return false;

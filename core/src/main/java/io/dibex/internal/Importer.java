@@ -489,6 +489,8 @@ final class Importer {
         }
         ExchangeStore store = tx.exchange();
         ObjectStore objects = tx.objects();
+        // The conflict check below must not race a host write or another import of the key (R12).
+        store.lock(key);
         DataObject local = objects.get(key).orElse(null);
         if (item instanceof MessageItem.Deletion && local != null && kind.get().deletionMark().isPresent()) {
             // Deletions of this kind are a deletion mark here (R13).

@@ -42,6 +42,24 @@ public interface ExchangeStore {
     /** Forgets the ids of messages to {@code peer} numbered below {@code no} (bounded storage, R4). */
     void pruneSentMessages(String peer, long no);
 
+    // ---- object keys (R2, R12)
+
+    /**
+     * Locks {@code key} until the end of this transaction: another transaction that locks the
+     * same key waits until this one commits or rolls back (or fails with
+     * {@link io.dibex.StorageException}, and the engine rolls it back). The engine locks a key
+     * before it reads an object it is about to write: in a host write and for each imported item.
+     * So a conflict check (R12) never races a host write or another import of the same key, and
+     * the state before a write, from which routing decides (R9), is still the state when it
+     * commits, even under an isolation level weaker than serializable. A lock taken after the
+     * other transaction committed sees its writes.
+     *
+     * <p>The default does nothing, which is right for a storage whose transactions run one at a
+     * time (such as {@link io.dibex.memory.InMemoryStorage}).
+     */
+    default void lock(ObjectKey key) {
+    }
+
     // ---- registrations (R2, R3, R4)
 
     /**

@@ -1,0 +1,36 @@
+package io.dibex.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dibex.codec.MessageCodec;
+import io.dibex.tck.Simulation;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The randomized convergence simulation with every node on an in-memory H2 store: the in-memory
+ * test's fixed seeds in the build, as many seeds as {@code dibex.soak.runs} says under
+ * {@code -Psoak}.
+ */
+class H2SimulationTest {
+
+    static LongStream seeds() {
+        long runs = Long.getLong("dibex.soak.runs", 0);
+        return runs > 0 ? LongStream.range(1000, 1000 + runs) : LongStream.of(1, 2, 3, 5, 8, 13, 21, 34, 55, 89);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @DisplayName("on H2, after random changes and faults stop, every node converges and nothing is lost or resurrected")
+    void converges(long seed) {
+        H2NetworkConfig config = new H2NetworkConfig(MessageCodec.binary());
+        try {
+            Simulation.Report report = new Simulation(config).run(seed, 400);
+            assertThat(report.writes()).isPositive();
+        } finally {
+            config.shutdown();
+        }
+    }
+}
