@@ -367,7 +367,11 @@ final class Importer {
                                     + ", which is not the id this node gave it")
                             + ": this node was restored from a backup (or the peer's history is not ours);"
                             + " no registration deleted, numbering continues after " + next
-                            + ", the restored flag goes out until acknowledged", List.of()));
+                            + (ctx.restoredFlag ? ", the restored flag goes out until acknowledged"
+                                    : "; codec " + ctx.codec.name() + " cannot carry the restored flag, so " + peer
+                                            + " is not told: to recover what " + peer + " sent this node since the"
+                                            + " backup, register at " + peer + " again everything for " + ctx.me),
+                    List.of()));
             return 0;
         }
         long deleted = store.acknowledge(peer, k);

@@ -245,11 +245,4 @@ final class Headers {
             throw in.malformed("dx:" + name + ": " + e.getMessage(), e);
         }
     }
-
-    /** The bytes of the name of an implied id: never collides with another header's. */
-    static byte[] impliedIdName(String plan, String from, String to, long messageNo) {
-        StringBuilder s = new StringBuilder("dibex-message\u0000");
-        s.append(plan).append('\u0000').append(from).append('\u0000').append(to).append('\u0000').append(messageNo);
-        return s.toString().getBytes(StandardCharsets.UTF_8);
-    }
 }
