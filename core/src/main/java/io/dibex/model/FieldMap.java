@@ -157,6 +157,8 @@ final class FieldMap extends AbstractMap<String, Value> {
     static final class Builder {
         private String[] names;
         private Value[] values;
+        /** The names' hash codes: a miss, the usual case while building, compares no characters. */
+        private int[] hashes;
         private int size;
         private Map<String, Integer> index;
         private boolean shared;
@@ -164,12 +166,16 @@ final class FieldMap extends AbstractMap<String, Value> {
         Builder(int capacity) {
             names = new String[Math.max(4, capacity)];
             values = new Value[names.length];
+            hashes = new int[names.length];
         }
 
         Builder(FieldMap from) {
             this(from.size);
             System.arraycopy(from.names, 0, names, 0, from.size);
             System.arraycopy(from.values, 0, values, 0, from.size);
+            for (int i = 0; i < from.size; i++) {
+                hashes[i] = names[i].hashCode();
+            }
             size = from.size;
             index = size > INDEXED ? indexOf(names, size) : null;
         }
@@ -183,13 +189,9 @@ final class FieldMap extends AbstractMap<String, Value> {
                 Integer i = index.get(name);
                 return i == null ? -1 : i;
             }
+            int h = name.hashCode();
             for (int i = 0; i < size; i++) {
-                if (names[i] == name) {
-                    return i;
-                }
-            }
-            for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
+                if (hashes[i] == h && (names[i] == name || names[i].equals(name))) {
                     return i;
                 }
             }
@@ -206,6 +208,7 @@ final class FieldMap extends AbstractMap<String, Value> {
             }
             names[size] = name;
             values[size] = value;
+            hashes[size] = name.hashCode();
             size++;
             if (index != null) {
                 index.put(name, size - 1);
@@ -223,6 +226,7 @@ final class FieldMap extends AbstractMap<String, Value> {
             unshare(size);
             System.arraycopy(names, i + 1, names, i, size - i - 1);
             System.arraycopy(values, i + 1, values, i, size - i - 1);
+            System.arraycopy(hashes, i + 1, hashes, i, size - i - 1);
             size--;
             names[size] = null;
             values[size] = null;
@@ -235,6 +239,7 @@ final class FieldMap extends AbstractMap<String, Value> {
                 int length = Math.max(capacity, shared ? names.length : names.length * 2);
                 names = Arrays.copyOf(names, length);
                 values = Arrays.copyOf(values, length);
+                hashes = Arrays.copyOf(hashes, length);
                 if (index != null) {
                     index = new HashMap<>(index);
                 }
