@@ -4,7 +4,6 @@ import io.dibex.InvalidValueException;
 import io.dibex.codec.MessageHeader;
 import io.dibex.model.ObjectKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
