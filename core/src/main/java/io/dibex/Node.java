@@ -191,7 +191,11 @@ public final class Node {
             return this;
         }
 
-        /** The codec (default: {@link MessageCodec#binary()}). */
+        /**
+         * The codec (default: {@link MessageCodec#binary()}). Both ends of every link must use
+         * codecs with the same {@link MessageCodec#capabilities()}: a node that writes no message
+         * ids gives its messages implied ones, and its peer must do the same.
+         */
         public Builder codec(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
             return this;
@@ -209,7 +213,13 @@ public final class Node {
             return this;
         }
 
-        /** The node. */
+        /**
+         * The node.
+         *
+         * @throws IllegalStateException without a storage or a transport, or when the plan needs
+         *     what the codec cannot carry ({@link MessageCodec#capabilities()}): quarantine needs
+         *     rejected keys, routing other than {@link Routing#EVERYWHERE} needs retractions
+         */
         public Node build() {
             if (storage == null || transport == null) {
                 throw new IllegalStateException("node " + name + " needs a storage and a transport");

@@ -1,6 +1,7 @@
 package io.dibex.codec;
 
 import io.dibex.model.ObjectKey;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -46,5 +47,24 @@ public record MessageHeader(
             throw new IllegalArgumentException("receivedId must be present exactly when receivedNo > 0");
         }
         rejectedKeys = List.copyOf(rejectedKeys);
+    }
+
+    /**
+     * The id of a message whose format carries none (a codec without
+     * {@link MessageCodec.Capability#MESSAGE_IDS}, or a message from 1C): the name-based (type 3)
+     * UUID of the UTF-8 bytes of {@code "dibex-message\0" + plan + "\0" + from + "\0" + to + "\0"
+     * + messageNo}. Both ends of a link compute the same id for the same message, so an engine
+     * gives its own messages these ids when its codec cannot carry random ones, and
+     * acknowledgments still match (R4).
+     *
+     * @param plan the plan's name
+     * @param from the sender
+     * @param to the recipient
+     * @param messageNo the message's number
+     * @return the implied id
+     */
+    public static UUID impliedId(String plan, String from, String to, long messageNo) {
+        String name = "dibex-message\u0000" + plan + '\u0000' + from + '\u0000' + to + '\u0000' + messageNo;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -12,6 +12,7 @@ import io.dibex.spi.Transport;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,6 +30,10 @@ final class Context {
     final MessageCodec codec;
     final Clock clock;
     final ExchangeListener listener;
+    /** The codec carries message ids; else the engine gives its messages implied ones (R4). */
+    final boolean messageIds;
+    /** The codec carries the restored flag (R4). */
+    final boolean restoredFlag;
 
     Context(ExchangePlan plan, String me, Storage storage, Transport transport, MessageCodec codec, Clock clock,
             ExchangeListener listener) {
@@ -39,6 +44,9 @@ final class Context {
         this.codec = Objects.requireNonNull(codec, "codec");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
+        Set<MessageCodec.Capability> can = codec.capabilities();
+        this.messageIds = can.contains(MessageCodec.Capability.MESSAGE_IDS);
+        this.restoredFlag = can.contains(MessageCodec.Capability.RESTORED_FLAG);
     }
 
     /** Runs {@code work} in one transaction and commits it; rolls back if anything throws. */

@@ -5,6 +5,8 @@ import io.dibex.ExchangePlan;
 import io.dibex.ExportResult;
 import io.dibex.ImportResult;
 import io.dibex.Node;
+import io.dibex.PoisonPolicy;
+import io.dibex.Routing;
 import io.dibex.codec.MessageCodec;
 import io.dibex.spi.ExchangeListener;
 import io.dibex.spi.IncomingMessage;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,10 +42,39 @@ public final class Engine {
     /** An engine for node {@code name} of {@code plan}. */
     public Engine(ExchangePlan plan, String name, Storage storage, Transport transport, MessageCodec codec,
             Clock clock, ExchangeListener listener) {
+        requireCapabilities(plan, name, codec);
         this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
         this.registrar = new Registrar(plan, name, clock);
         this.exporter = new Exporter(ctx);
         this.importer = new Importer(ctx, registrar, this::lockOf);
+    }
+
+    /**
+     * Refuses a plan that needs what its codec cannot carry (SPEC §4), so that nothing is lost at
+     * the first message that would need it: the quarantine policy needs rejected keys (R6), and
+     * routing other than {@link io.dibex.Routing#EVERYWHERE} needs retractions (R9), since an
+     * object can then stop going to a neighbour. Message ids and the restored flag are not
+     * required: without them restores are detected in a weaker way (see
+     * {@link MessageCodec.Capability}).
+     *
+     * @throws IllegalStateException naming every missing capability and what needs it
+     */
+    static void requireCapabilities(ExchangePlan plan, String node, MessageCodec codec) {
+        Set<MessageCodec.Capability> can = codec.capabilities();
+        List<String> missing = new ArrayList<>();
+        if (plan.poisonPolicy() == PoisonPolicy.QUARANTINE && !can.contains(MessageCodec.Capability.REJECTED_KEYS)) {
+            missing.add("its poison policy QUARANTINE needs rejected keys in message headers (R6); use"
+                    + " PoisonPolicy.KEEP_FAILING");
+        }
+        if (plan.routing() != Routing.EVERYWHERE && !can.contains(MessageCodec.Capability.RETRACTIONS)) {
+            missing.add("its routing predicate can stop sending an object to a node, which needs retractions"
+                    + " (R9); route everything everywhere (Routing.EVERYWHERE)");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("node " + node + " cannot serve plan " + plan.name() + " with codec "
+                    + codec.name() + ", which carries only " + can + ": " + String.join("; ", missing)
+                    + " - or use a codec that carries them (for XML, dibex's additions on)");
+        }
     }
 
     /** The node's name. */

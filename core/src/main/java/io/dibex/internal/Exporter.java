@@ -131,7 +131,10 @@ final class Exporter {
     private Allocation allocate(ExchangeStore store, String peer) {
         PeerState ps = store.peer(peer);
         List<ObjectKey> rejected = store.rejectedKeys(peer);
-        boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || ps.restoredSinceNo() > 0
+        // A flag the codec cannot carry is owed to nobody: waiting for its acknowledgment would
+        // only send empty messages forever (R7).
+        boolean flag = ps.restoredSinceNo() > 0 && ctx.restoredFlag;
+        boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || flag
                 || !rejected.isEmpty()
                 || ctx.clock.millis() - ps.lastSentAtMillis() >= ctx.plan.keepAlive().toMillis();
         if (!due) {
@@ -142,7 +145,8 @@ final class Exporter {
                     + " to " + peer + " and can number no more (R1)");
         }
         long n = ps.lastAllocatedNo() + 1;
-        UUID id = UUID.randomUUID();
+        // Without ids on the wire, both ends imply the same id from the number (R4, weaker).
+        UUID id = ctx.messageIds ? UUID.randomUUID() : MessageHeader.impliedId(ctx.plan.name(), ctx.me, peer, n);
         store.putSentMessage(peer, n, id);
         long cap = ctx.plan.newRowsPerMessage().isPresent() ? ctx.plan.newRowsPerMessage().getAsInt() : Long.MAX_VALUE;
         long numbered = store.numberUnsent(peer, n, cap);
@@ -151,7 +155,7 @@ final class Exporter {
         // messages' ids: it then finds itself restored (R4).
         UUID receivedId = ps.peerRegressed() && ps.lastLoadedNo() > 0 ? NOT_YOURS : ps.lastLoadedId();
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                receivedId, ps.restoredSinceNo() > 0, rejected);
+                receivedId, flag, rejected);
         return new Allocation(header, numbered);
     }
 

@@ -257,7 +257,8 @@ final class Importer {
         // A peer's acknowledgments grow with its message numbers, and an older message whose newer
         // one's header took effect is stale (above). So a newer message that acknowledges less than
         // was acknowledged comes from a peer that forgot messages it had loaded: restored (R4).
-        if (!h.restored() && h.receivedNo() > 0 && h.receivedNo() < before.acknowledgedNo()) {
+        // Without a restored flag on the wire the peer could never answer a refusal: not applied then.
+        if (ctx.restoredFlag && !h.restored() && h.receivedNo() > 0 && h.receivedNo() < before.acknowledgedNo()) {
             return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " acknowledges "
                     + h.receivedNo() + ", less than the " + before.acknowledgedNo() + " it had acknowledged");
         }
@@ -425,7 +426,11 @@ final class Importer {
                                 + ", which is not the id this node gave it")
                         + ": this node was restored from a backup (or the peer's history is not ours);"
                         + " no registration deleted, numbering continues after " + next
-                        + ", the restored flag goes out until acknowledged", List.of()));
+                        + (ctx.restoredFlag ? ", the restored flag goes out until acknowledged"
+                                : "; codec " + ctx.codec.name() + " cannot carry the restored flag, so " + peer
+                                        + " is not told: to recover what " + peer + " sent this node since the"
+                                        + " backup, register at " + peer + " again everything for " + ctx.me),
+                List.of()));
     }
 
     /**

@@ -19,16 +19,20 @@ import java.util.Objects;
 public final class DataObject {
 
     private final ObjectKey key;
-    private final Map<String, Value> fields;
+    private final FieldMap fields;
     private final Map<String, List<Row>> tables;
     private final List<RecordSet> recordSets;
 
     private DataObject(Builder b) {
         this.key = b.key;
-        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
-        Map<String, List<Row>> t = new LinkedHashMap<>();
-        b.tables.forEach((name, rows) -> t.put(name, List.copyOf(rows)));
-        this.tables = Collections.unmodifiableMap(t);
+        this.fields = b.fields.build();
+        if (b.tables.isEmpty()) {
+            this.tables = Map.of();
+        } else {
+            Map<String, List<Row>> t = new LinkedHashMap<>();
+            b.tables.forEach((name, rows) -> t.put(name, List.copyOf(rows)));
+            this.tables = Collections.unmodifiableMap(t);
+        }
         this.recordSets = List.copyOf(b.recordSets);
     }
 
@@ -39,8 +43,7 @@ public final class DataObject {
 
     /** A builder starting from this object's state. */
     public Builder toBuilder() {
-        Builder b = new Builder(key);
-        b.fields.putAll(fields);
+        Builder b = new Builder(key, new FieldMap.Builder(fields));
         tables.forEach((name, rows) -> b.tables.put(name, new ArrayList<>(rows)));
         b.recordSets.addAll(recordSets);
         return b;
@@ -101,31 +104,40 @@ public final class DataObject {
 
     /** Map equality that also requires the same order of entries (Map.equals ignores order). */
     static boolean sameInOrder(Map<String, ?> a, Map<String, ?> b) {
+        if (a instanceof FieldMap f && b instanceof FieldMap g) {
+            return f.sameInOrder(g);
+        }
         return a.equals(b) && new ArrayList<>(a.keySet()).equals(new ArrayList<>(b.keySet()));
-    }
-
-    static Map<String, Value> copyFields(Map<String, Value> fields) {
-        Map<String, Value> copy = new LinkedHashMap<>();
-        fields.forEach((name, value) -> copy.put(Names.requireName(name, "field"),
-                Objects.requireNonNull(value, () -> "value of field " + name)));
-        return Collections.unmodifiableMap(copy);
     }
 
     /** Builds a {@link DataObject}. Not thread-safe. */
     public static final class Builder {
         private final ObjectKey key;
-        private final Map<String, Value> fields = new LinkedHashMap<>();
+        private final FieldMap.Builder fields;
         private final Map<String, List<Row>> tables = new LinkedHashMap<>();
         private final List<RecordSet> recordSets = new ArrayList<>();
 
         private Builder(ObjectKey key) {
+            this(key, new FieldMap.Builder(8));
+        }
+
+        private Builder(ObjectKey key, FieldMap.Builder fields) {
             this.key = Objects.requireNonNull(key, "key");
+            this.fields = fields;
         }
 
         /** Sets a field; a later call with the same name replaces the value in place. */
         public Builder set(String field, Value value) {
             fields.put(Names.requireName(field, "field"), Objects.requireNonNull(value, "value"));
             return this;
+        }
+
+        /**
+         * Whether a field of this name is set: lets a reader refuse a field given twice without a
+         * set of its own. Costs no more than {@link #set}.
+         */
+        public boolean has(String field) {
+            return fields.find(field) >= 0;
         }
 
         /** Sets a string field. */
@@ -159,7 +171,10 @@ public final class DataObject {
             return this;
         }
 
-        /** The immutable object. */
+        /**
+         * The immutable object. Building is cheap: the fields are handed over, not copied (the
+         * builder copies them first if it is changed afterwards), so a builder may be reused.
+         */
         public DataObject build() {
             return new DataObject(this);
         }

@@ -1,5 +1,6 @@
 package io.dibex.model;
 
+import io.dibex.internal.Names;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,9 +12,14 @@ import java.util.Objects;
  */
 public record Row(Map<String, Value> fields) {
 
-    /** Copies the fields, keeping their order, and rejects nulls. */
+    /** Copies the fields, keeping their order, and rejects nulls and invalid names. */
     public Row {
-        fields = DataObject.copyFields(fields);
+        fields = FieldMap.copyOf(fields);
+    }
+
+    /** Starts a row; cheaper than {@link #of(Map)} for code that builds many rows, such as a codec. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** A row of these fields. */
@@ -47,5 +53,29 @@ public record Row(Map<String, Value> fields) {
     @Override
     public int hashCode() {
         return fields.hashCode();
+    }
+
+    /** Builds a {@link Row} field by field, without the copy that {@link #of(Map)} makes. Not thread-safe. */
+    public static final class Builder {
+        private final FieldMap.Builder fields = new FieldMap.Builder(8);
+
+        private Builder() {
+        }
+
+        /** Sets a field; a later call with the same name replaces the value in place. */
+        public Builder set(String field, Value value) {
+            fields.put(Names.requireName(field, "field"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Whether a field of this name is set. */
+        public boolean has(String field) {
+            return fields.find(field) >= 0;
+        }
+
+        /** The immutable row; the builder may go on, without changing it. */
+        public Row build() {
+            return new Row(fields.build());
+        }
     }
 }

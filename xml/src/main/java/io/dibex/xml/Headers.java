@@ -4,7 +4,6 @@ import io.dibex.InvalidValueException;
 import io.dibex.codec.MessageHeader;
 import io.dibex.model.ObjectKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -270,12 +269,5 @@ final class Headers {
         } catch (IllegalArgumentException e) {
             throw in.malformed("dx:" + name + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The bytes of the name of an implied id: never collides with another header's. */
-    static byte[] impliedIdName(String plan, String from, String to, long messageNo) {
-        StringBuilder s = new StringBuilder("dibex-message\u0000");
-        s.append(plan).append('\u0000').append(from).append('\u0000').append(to).append('\u0000').append(messageNo);
-        return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -13,9 +13,7 @@ import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,7 +24,6 @@ final class SeedReader extends XmlMessageReader {
 
     private final Limits limits;
     private boolean inBody;
-    private final Set<String> seen = new HashSet<>();
     private final Where where = new Where();
 
     SeedReader(XmlInput in, Limits limits, String source) {
@@ -141,7 +138,6 @@ final class SeedReader extends XmlMessageReader {
     private DataObject object() {
         ObjectKey key = key("an object");
         DataObject.Builder object = DataObject.builder(key);
-        seen.clear();
         Set<String> tables = new HashSet<>();
         Set<String> registers = new HashSet<>();
         while (in.nextChild()) {
@@ -150,10 +146,7 @@ final class SeedReader extends XmlMessageReader {
                 throw in.malformed("unexpected element " + in.qualifiedName() + " in " + key);
             }
             if (name.equals(SeedWriter.FIELD)) {
-                String field = field(key, null, object, null);
-                if (!seen.add(field)) {
-                    throw in.malformed("field " + field + " of " + key + " appears twice");
-                }
+                field(key, null, object, null);
             } else if (name.equals(SeedWriter.TABLE)) {
                 String table = nameAttribute(SeedWriter.NAME, "a tabular part of " + key);
                 if (!tables.add(table)) {
@@ -207,7 +200,7 @@ final class SeedReader extends XmlMessageReader {
             if (in.attributeCount() > 0) {
                 throw in.malformed("unknown attribute " + in.attributeName(0) + " on " + rowElement);
             }
-            Map<String, Value> fields = new LinkedHashMap<>();
+            Row.Builder fields = Row.builder();
             while (in.nextChild()) {
                 if (!in.namespace().isEmpty() || !in.localName().equals(SeedWriter.FIELD)) {
                     throw in.malformed("a " + rowElement + " of " + what + " holds " + SeedWriter.FIELD
@@ -215,21 +208,13 @@ final class SeedReader extends XmlMessageReader {
                 }
                 field(key, what, null, fields);
             }
-            try {
-                rows.add(new Row(fields));
-            } catch (IllegalArgumentException e) {
-                throw in.malformed("invalid row of " + what + ": " + e.getMessage(), e);
-            }
+            rows.add(fields.build());
         }
         return rows;
     }
 
-    /**
-     * Reads one field into the object or the row's map.
-     *
-     * @return the field's name
-     */
-    private String field(ObjectKey key, Object context, DataObject.Builder object, Map<String, Value> row) {
+    /** Reads one field into the object or the row; a field given twice is an error. */
+    private void field(ObjectKey key, Object context, DataObject.Builder object, Row.Builder row) {
         String name = null;
         String type = null;
         String kind = null;
@@ -268,16 +253,19 @@ final class SeedReader extends XmlMessageReader {
             throw in.malformed(what + ": the attributes do not fit " + SeedWriter.TYPE + "=" + XmlInput.quote(type));
         }
         Value value = value(type, kind, enumeration, scale, what);
+        if (object != null ? object.has(name) : row.has(name)) {
+            throw in.malformed(object != null ? "field " + name + " of " + key + " appears twice"
+                    : what + " appears twice in the row");
+        }
         try {
             if (object != null) {
                 object.set(name, value);
-            } else if (row.put(name, value) != null) {
-                throw in.malformed(what + " appears twice in the row");
+            } else {
+                row.set(name, value);
             }
         } catch (IllegalArgumentException e) {
             throw in.malformed("invalid " + what + ": " + e.getMessage(), e);
         }
-        return name;
     }
 
     private Value value(String type, String kind, String enumeration, String scale, Object what) {

@@ -36,23 +36,16 @@ final class Utf8Source extends Reader {
 
     private static final int BUFFER_SIZE = 16 * 1024;
 
-    /** Classes of ASCII bytes: copied as they are, or noted first. */
-    private static final byte PLAIN = 0;
-    private static final byte NEWLINE = 1;
-    private static final byte LT = 2;
-    private static final byte GT = 3;
-    private static final byte ILLEGAL = 4;
-    private static final byte[] ASCII = new byte[128];
+    /** The bytes copied as they are: ASCII that XML 1.0 allows (no C0 control but tab, LF, CR). */
+    private static final boolean[] PLAIN = new boolean[256];
 
     static {
-        for (int c = 0; c < 0x20; c++) {
-            ASCII[c] = ILLEGAL;
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = true;
         }
-        ASCII['\t'] = PLAIN;
-        ASCII['\r'] = PLAIN;
-        ASCII['\n'] = NEWLINE;
-        ASCII['<'] = LT;
-        ASCII['>'] = GT;
+        PLAIN['\t'] = true;
+        PLAIN['\n'] = true;
+        PLAIN['\r'] = true;
     }
     /** Room for the longest lookahead: a four-byte sequence, or {@code <![} after a {@code <}. */
     private static final int LOOKAHEAD = 4;
@@ -76,6 +69,8 @@ final class Utf8Source extends Reader {
     private long line = 1;
     /** The index of the first character of the current line. */
     private long lineStart;
+    /** The end of the bytes {@link #account} has counted lines and tags in. */
+    private int accounted;
     /** The index of the {@code <} that opened the current tag, or -1 outside a tag. */
     private long tagStart = -1;
     private Failure failure;
@@ -131,46 +126,44 @@ final class Utf8Source extends Reader {
                 p = pos;
                 continue;
             }
-            // The bulk of any message: ASCII and two-byte sequences (Cyrillic), one byte class lookup each.
+            // The bulk of any message: runs of ASCII, one table lookup a byte, and runs of two-byte
+            // sequences (Cyrillic, accented Latin). Line breaks and '<' '>' (the tag guard) do not
+            // interrupt a run: account() finds them afterwards, in a pass without branches to mispredict.
             int stop = Math.min(safe, p + (limit - o));
-            int c = 0;
             while (p < stop) {
-                c = b[p];
-                if (c < 0) {
-                    // Two-byte sequences (Cyrillic, accented Latin): lead C2..DF, one continuation byte.
-                    if (c >= (byte) 0xC2 && c <= (byte) 0xDF && p + 1 < end) {
-                        int c2 = b[p + 1];
-                        if ((c2 & 0xC0) == 0x80) {
-                            cbuf[o++] = (char) (((c & 0x1F) << 6) | (c2 & 0x3F));
-                            p += 2;
-                            continue;
-                        }
-                    }
+                int c = b[p];
+                if (!PLAIN[c & 0xFF]) {
                     break;
-                }
-                int k = ASCII[c];
-                if (k != PLAIN) {
-                    if (k == NEWLINE) {
-                        line++;
-                        lineStart = chars + (o - off) + 1;
-                    } else if (k == LT) {
-                        // The tag guard; "<![" opens CDATA (or a DTD section, refused anyway), which is text.
-                        if (tagStart < 0 && !(p + 2 < end && b[p + 1] == '!' && b[p + 2] == '[')) {
-                            tagStart = chars + (o - off);
-                        }
-                    } else if (k == GT) {
-                        tagStart = -1;
-                    } else {
-                        pos = p;
-                        throw fail(o - off, "character U+" + hex(c) + " is not allowed in XML 1.0"
-                                + (c == 0 ? " (is the message UTF-16? only UTF-8 is accepted)" : ""));
-                    }
                 }
                 cbuf[o++] = (char) c;
                 p++;
             }
-            if (p >= stop || c >= 0) {
+            if (p >= stop) {
                 continue;
+            }
+            int c = b[p];
+            if (c >= (byte) 0xC2 && c <= (byte) 0xDF) {
+                // Lead C2..DF, one continuation byte.
+                int c2;
+                while (p + 1 < end && ((c2 = b[p + 1]) & 0xC0) == 0x80) {
+                    cbuf[o++] = (char) (((c & 0x1F) << 6) | (c2 & 0x3F));
+                    p += 2;
+                    if (p >= stop) {
+                        break;
+                    }
+                    c = b[p];
+                    if (c < (byte) 0xC2 || c > (byte) 0xDF) {
+                        break;
+                    }
+                }
+                if (p >= stop || c < (byte) 0xC2 || c > (byte) 0xDF) {
+                    continue;
+                }
+                // A lead without its continuation byte: reported below.
+            } else if (c >= 0) {
+                pos = p;
+                throw fail(o - off, "character U+" + hex(c) + " is not allowed in XML 1.0"
+                        + (c == 0 ? " (is the message UTF-16? only UTF-8 is accepted)" : ""));
             }
             // Any other multi-byte sequence: the lead byte says how long, and the second byte's range depends on it.
             int lead = c & 0xFF;
@@ -241,11 +234,50 @@ final class Utf8Source extends Reader {
         pos = p;
         int count = o - off;
         chars += count; // a pending low surrogate is counted when it is handed out
+        account(p);
         if (tagStart >= 0 && chars - tagStart > maxTag) {
             throw fail(0, "a tag runs for more than " + maxTag + " characters without '>': names and attributes"
                     + " are bounded by the limits maxAttributes and maxAttributeLength");
         }
         return count == 0 && eof && p >= end ? -1 : count;
+    }
+
+    /**
+     * Brings the line count and the tag guard up to {@code buf[upTo]}, whose characters end at
+     * index {@link #chars}: counts line breaks, and finds the last line break and the last
+     * {@code <} or {@code >} by scanning back, which usually stops after a few bytes.
+     */
+    private void account(int upTo) {
+        byte[] b = buf;
+        int from = accounted;
+        if (upTo <= from) {
+            return;
+        }
+        int newlines = 0;
+        for (int i = from; i < upTo; i++) {
+            newlines += b[i] == '\n' ? 1 : 0;
+        }
+        boolean lineFound = newlines == 0;
+        boolean tagFound = false;
+        long after = 0; // characters after byte i, up to upTo
+        for (int i = upTo - 1; i >= from && !(lineFound && tagFound); i--) {
+            int c = b[i];
+            if (!lineFound && c == '\n') {
+                lineStart = chars - after;
+                lineFound = true;
+            }
+            if (!tagFound && (c == '<' || c == '>')) {
+                tagFound = true;
+                // "<![" opens CDATA (or a DTD section, refused anyway), which is text, not a tag.
+                boolean cdata = c == '<' && i + 2 < end && b[i + 1] == '!' && b[i + 2] == '[';
+                tagStart = c == '>' || cdata ? -1 : chars - after - 1;
+            }
+            if ((c & 0xC0) != 0x80) {
+                after += (c & 0xF8) == 0xF0 ? 2 : 1;
+            }
+        }
+        line += newlines;
+        accounted = upTo;
     }
 
     /** Skips a UTF-8 byte-order mark and refuses the marks of other encodings. */
@@ -255,6 +287,7 @@ final class Utf8Source extends Reader {
         int n = end - pos;
         if (n >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF) {
             pos = 3;
+            accounted = 3;
         } else if (n >= 2 && ((buf[0] & 0xFF) == 0xFE && (buf[1] & 0xFF) == 0xFF
                 || (buf[0] & 0xFF) == 0xFF && (buf[1] & 0xFF) == 0xFE)) {
             throw fail(0, "the message starts with a UTF-16 byte-order mark; only UTF-8 is accepted");
@@ -264,9 +297,11 @@ final class Utf8Source extends Reader {
     /** Moves the unread bytes to the front and reads until the buffer is full or the stream ends. */
     private void fill() throws IOException {
         if (pos > 0) {
+            account(pos);
             System.arraycopy(buf, pos, buf, 0, end - pos);
             base += pos;
             end -= pos;
+            accounted -= pos;
             pos = 0;
         }
         // Read until at least the lookahead is there, so that decoding never depends on chunk sizes.
@@ -300,6 +335,7 @@ final class Utf8Source extends Reader {
 
     private Failure fail(int decodedInThisCall, String problem, Throwable cause) {
         chars += decodedInThisCall;
+        account(pos);
         failure = new Failure(new MalformedMessageException(source, position(), problem, cause));
         return failure;
     }

@@ -12,9 +12,7 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,7 +48,6 @@ final class V8Body {
     /** The end tag of the current container was read while looking for record sets. */
     private boolean ended;
     private boolean inWrapper;
-    private final Set<String> seen = new HashSet<>();
     private final Where where = new Where();
 
     V8Body(XmlInput in, V8Fields fields, Limits limits) {
@@ -144,7 +141,6 @@ final class V8Body {
         ObjectKey key = key(kind, in.readString(ref), ref);
         DataObject.Builder object = DataObject.builder(key);
         V8Fields.Context context = fields.object(kind);
-        seen.clear();
         Set<String> tables = null;
         while (in.nextChild()) {
             String field = in.localName();
@@ -173,15 +169,24 @@ final class V8Body {
                     if (!tables.add(field)) {
                         throw in.malformed("tabular part " + field + " of " + key + " appears twice");
                     }
-                    object.table(field, n < 0 ? rows(key, field) : List.of());
+                    List<Row> rows = n < 0 ? rows(key, field) : List.of();
+                    try {
+                        object.table(field, rows);
+                    } catch (IllegalArgumentException e) {
+                        throw in.malformed("invalid tabular part of " + key + ": " + e.getMessage(), e);
+                    }
                     continue;
                 }
                 value = bare(slot, where.at(field, key, null), scale);
             }
-            if (!seen.add(field)) {
+            if (object.has(field)) {
                 throw in.malformed("field " + field + " of " + key + " appears twice");
             }
-            object.set(field, value);
+            try {
+                object.set(field, value);
+            } catch (IllegalArgumentException e) {
+                throw in.malformed("invalid field of " + key + ": " + e.getMessage(), e);
+            }
         }
         // The record sets that follow are the object's (R11): read them before handing the object out.
         Set<String> registers = null;
@@ -223,7 +228,7 @@ final class V8Body {
     }
 
     private Row row(V8Fields.Context context, ObjectKey key, Object what) {
-        Map<String, Value> values = new LinkedHashMap<>();
+        Row.Builder values = Row.builder();
         while (in.nextChild()) {
             String field = in.localName();
             if (!isData(in.namespace())) {
@@ -238,15 +243,16 @@ final class V8Body {
                 scale = in.attribute(Wire.DX, "scale");
             }
             Value value = value(where.at(field, key, what), context.slot(field), type, nil, scale);
-            if (values.put(field, value) != null) {
+            if (values.has(field)) {
                 throw in.malformed("field " + field + " appears twice in a row of " + what);
             }
+            try {
+                values.set(field, value);
+            } catch (IllegalArgumentException e) {
+                throw in.malformed("invalid row of " + what + ": " + e.getMessage(), e);
+            }
         }
-        try {
-            return new Row(values);
-        } catch (IllegalArgumentException e) {
-            throw in.malformed("invalid row of " + what + ": " + e.getMessage(), e);
-        }
+        return values.build();
     }
 
     private RecordSet recordSet(ObjectKey recorder, String register) {

@@ -9,7 +9,9 @@ import io.dibex.codec.MessageReader;
 import io.dibex.codec.MessageWriter;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -48,19 +50,24 @@ import java.util.UUID;
  * which other readers can ignore: the format version, the message id and {@code receivedId},
  * the {@code restored} flag, rejected keys, retractions, and (in {@code v8msg}) the scale of a
  * decimal whose scale is negative. {@link Builder#additions(boolean) additions(false)} writes
- * none of them, for a strict 1C reader. A message without them carries no ids: the reader then
- * implies them from the header ({@link #impliedMessageId}). So a plan served without additions
- * must not use the features that need them, and the writer refuses what it cannot carry:
+ * none of them, for a strict 1C reader, and the codec then declares none of the
+ * {@link #capabilities()} that need them, so that the engine adapts and a plan that needs them is
+ * refused when its node is built ({@link io.dibex.Node.Builder#build()}):
  * <ul>
- *   <li>restored-node detection by message id (R4): a header with the {@code restored} flag is
- *       refused, and acknowledgments carry implied ids, not the sender's;</li>
- *   <li>quarantine (R6): a header with rejected keys is refused;</li>
- *   <li>retractions (R9: routing that stops sending an object to a node): a retraction is
+ *   <li>message ids (R4): a message without them gets implied ids ({@link #impliedMessageId}),
+ *       which the engine also gives its own messages, so acknowledgments match; a restore is then
+ *       found only when a peer acknowledges a number never sent;</li>
+ *   <li>the restored flag (R4): a node that finds itself restored cannot tell its peer, and
+ *       journals that the peer must register again for it;</li>
+ *   <li>quarantine (R6), which needs rejected keys: refused;</li>
+ *   <li>retractions (R9), which routing other than {@link io.dibex.Routing#EVERYWHERE} needs:
  *       refused;</li>
  *   <li>reconciliation (SPEC §5), whose repair flags and control items are additions too (this
  *       version of the format has none yet).</li>
  * </ul>
- * The reader reads additions whenever a message has them, whatever this switch says.
+ * As a last guard the writer refuses, with an {@link io.dibex.InvalidValueException}, a header
+ * with the restored flag or rejected keys and a retraction. The reader reads additions whenever a
+ * message has them, whatever this switch says. Both ends of a link must use the same setting.
  */
 public final class XmlCodec implements MessageCodec {
 
@@ -129,6 +136,17 @@ public final class XmlCodec implements MessageCodec {
      */
     public boolean additions() {
         return additions;
+    }
+
+    /**
+     * Every capability with dibex's additions on; none with them off, since the message ids, the
+     * restored flag, rejected keys and retractions are all additions.
+     *
+     * @return the capabilities
+     */
+    @Override
+    public Set<Capability> capabilities() {
+        return additions ? EnumSet.allOf(Capability.class) : EnumSet.noneOf(Capability.class);
     }
 
     /**
@@ -219,7 +237,7 @@ public final class XmlCodec implements MessageCodec {
      * @return the implied id
      */
     public static UUID impliedMessageId(String plan, String from, String to, long messageNo) {
-        return UUID.nameUUIDFromBytes(Headers.impliedIdName(plan, from, to, messageNo));
+        return MessageHeader.impliedId(plan, from, to, messageNo);
     }
 
     @Override
@@ -250,7 +268,9 @@ public final class XmlCodec implements MessageCodec {
 
         /**
          * Whether dibex's additions are written (default true). Switch them off only for a
-         * strict 1C reader, and then keep the plan off the features listed on {@link XmlCodec}.
+         * strict 1C reader; a node of a plan that needs them (quarantine, routing that retracts)
+         * then refuses to be built, and restores are detected the weaker way listed on
+         * {@link XmlCodec}.
          *
          * @param on whether to write them
          * @return this builder
