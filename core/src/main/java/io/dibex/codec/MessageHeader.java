@@ -19,6 +19,9 @@ import java.util.UUID;
  * @param restored whether the sender found it was restored from a backup and the recipient has
  *     not yet acknowledged a message carrying this flag
  * @param rejectedKeys keys the sender set aside from the recipient's messages (R6 quarantine)
+ * @param previousId the id of the sender's message {@code messageNo - 1} to the same recipient,
+ *     or null (message 1, or a wire format without ids): a recipient that loaded a message of that
+ *     number with another id learns that the sender was restored from a backup (R4)
  */
 public record MessageHeader(
         String plan,
@@ -29,7 +32,8 @@ public record MessageHeader(
         long receivedNo,
         UUID receivedId,
         boolean restored,
-        List<ObjectKey> rejectedKeys) {
+        List<ObjectKey> rejectedKeys,
+        UUID previousId) {
 
     /** Validates the numbers and copies the keys. */
     public MessageHeader {
@@ -47,6 +51,15 @@ public record MessageHeader(
             throw new IllegalArgumentException("receivedId must be present exactly when receivedNo > 0");
         }
         rejectedKeys = List.copyOf(rejectedKeys);
+        if (messageNo == 1 && previousId != null) {
+            throw new IllegalArgumentException("message 1 has no previous message, yet a previousId is given");
+        }
+    }
+
+    /** A header that names no previous message. */
+    public MessageHeader(String plan, String from, String to, long messageNo, UUID messageId, long receivedNo,
+            UUID receivedId, boolean restored, List<ObjectKey> rejectedKeys) {
+        this(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejectedKeys, null);
     }
 
     /**

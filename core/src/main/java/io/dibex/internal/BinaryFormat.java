@@ -16,8 +16,10 @@ final class BinaryFormat {
     static final int FLAG_RESTORED = 0x01;
     /** Header flag: a {@code receivedId} follows the flags. */
     static final int FLAG_RECEIVED_ID = 0x02;
+    /** Header flag: a {@code previousId} follows the {@code receivedId}, if any. */
+    static final int FLAG_PREVIOUS_ID = 0x04;
     /** Every header flag this version knows; any other bit is malformed. */
-    static final int KNOWN_FLAGS = FLAG_RESTORED | FLAG_RECEIVED_ID;
+    static final int KNOWN_FLAGS = FLAG_RESTORED | FLAG_RECEIVED_ID | FLAG_PREVIOUS_ID;
 
     /** Item tag: the end of the body; nothing may follow. */
     static final int ITEM_END = 0x00;

@@ -189,10 +189,14 @@ final class BinaryMessageWriter implements MessageWriter {
         out.writeUuid(h.messageId());
         out.writeVarLong(h.receivedNo());
         int flags = (h.restored() ? BinaryFormat.FLAG_RESTORED : 0)
-                | (h.receivedId() != null ? BinaryFormat.FLAG_RECEIVED_ID : 0);
+                | (h.receivedId() != null ? BinaryFormat.FLAG_RECEIVED_ID : 0)
+                | (h.previousId() != null ? BinaryFormat.FLAG_PREVIOUS_ID : 0);
         out.writeByte(flags);
         if (h.receivedId() != null) {
             out.writeUuid(h.receivedId());
+        }
+        if (h.previousId() != null) {
+            out.writeUuid(h.previousId());
         }
         out.writeVarLong(h.rejectedKeys().size());
         for (ObjectKey key : h.rejectedKeys()) {

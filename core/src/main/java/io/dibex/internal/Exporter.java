@@ -154,8 +154,11 @@ final class Exporter {
         // A peer restored without knowing it is told so by an acknowledgment whose id is none of its
         // messages' ids: it then finds itself restored (R4).
         UUID receivedId = ps.peerRegressed() && ps.lastLoadedNo() > 0 ? NOT_YOURS : ps.lastLoadedId();
+        // The previous message's id chains this one to it: a peer that loaded another message of that
+        // number learns that this node was restored (R4). Implied ids chain nothing.
+        UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                receivedId, flag, rejected);
+                receivedId, flag, rejected, previous);
         return new Allocation(header, numbered);
     }
 

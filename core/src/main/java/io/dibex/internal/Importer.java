@@ -251,6 +251,11 @@ final class Importer {
             lateAcknowledgment(store, before, h, notes);
             return header;
         }
+        if (!h.restored() && h.previousId() != null && h.messageNo() == before.lastLoadedNo() + 1
+                && before.lastLoadedId() != null && !h.previousId().equals(before.lastLoadedId())) {
+            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " follows a message "
+                    + before.lastLoadedNo() + " other than the one of that number this node loaded");
+        }
         if (!h.restored() && before.peerRegressed()) {
             return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
         }

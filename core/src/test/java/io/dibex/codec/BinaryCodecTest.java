@@ -82,7 +82,8 @@ class BinaryCodecTest {
     void headerRoundTripsWithEveryField(Input input) {
         MessageHeader header = new MessageHeader("Trade", "Centre", "Shop1", Long.MAX_VALUE, MESSAGE_ID,
                 Long.MAX_VALUE - 1, RECEIVED_ID, true,
-                List.of(ObjectKey.of("Catalog.Goods", "000123"), ObjectKey.of("Document.Invoice", RECEIVED_ID)));
+                List.of(ObjectKey.of("Catalog.Goods", "000123"), ObjectKey.of("Document.Invoice", RECEIVED_ID)),
+                UUID.fromString("99999999-8888-7777-6666-555555555555"));
 
         Message read = read(write(header, List.of()), input);
 
@@ -499,7 +500,7 @@ class BinaryCodecTest {
                     numberAt + 18, "receivedId");
             assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x02).uuid(RECEIVED_ID)
                     .varint(0), numberAt + 18, "receivedId");
-            assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x04).varint(0),
+            assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x08).varint(0),
                     numberAt + 18, "flags");
             assertHeaderFails(prefix.copy().bytes(0x81, 0x00).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0),
                     numberAt, "shortest form");

@@ -554,6 +554,34 @@ public abstract class ExchangeScenarios {
     }
 
     @Test
+    @DisplayName("a message whose previous id is not that of the message of that number this node loaded reveals the sender's restore (R4)")
+    void previousIdRevealsARestore() {
+        net.put("C", item("A", "a", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+        net.put("B1", item("X", "sent before the restore", "1"));
+        net.export("B1", "C").orElseThrow(); // delivered, but acknowledged in no message B1 loads
+        net.deliver("C");
+
+        // Restored, B1 numbers from its backup's counter again: the first is lost; the second follows
+        // a first that C never loaded, and C has loaded nothing from B1 since.
+        net.restore("B1", backup);
+        net.put("B1", item("Y", "after the restore", "1"));
+        net.transport().dropNext("B1", "C");
+        net.export("B1", "C").orElseThrow();
+        net.export("B1", "C").orElseThrow();
+        assertThat(net.deliver("C")).extracting(ImportResult::status)
+                .containsExactly(ImportResult.Status.REFUSED_SENDER_RESTORED);
+        assertThat(net.node("C").peerState("B1").peerRegressed()).isTrue();
+
+        net.settle(10);
+        for (String code : List.of("A", "X", "Y")) {
+            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
+            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
+        }
+    }
+
+    @Test
     @DisplayName("a late message acknowledging one of this node's numbers with another id reveals that this node was restored (R4)")
     void lateAcknowledgmentWithAnotherIdRevealsARestore() {
         net.put("C", item("A", "a", "1"));
@@ -565,11 +593,14 @@ public abstract class ExchangeScenarios {
         net.transport().holdNext("C", "B1");
         ExportResult late = net.export("C", "B1").orElseThrow(); // acknowledges X's message
 
-        // Restored, B1 numbers from its backup's counter again: the first is lost, the second loaded.
+        // Restored, B1 numbers from its backup's counter again: the first two are lost, the third
+        // loaded; it does not follow the message C loaded, so its previous id proves nothing.
         net.restore("B1", backup);
         net.put("B1", item("Y", "after the restore", "1"));
-        net.transport().dropNext("B1", "C");
-        net.export("B1", "C").orElseThrow();
+        for (int i = 0; i < 2; i++) {
+            net.transport().dropNext("B1", "C");
+            net.export("B1", "C").orElseThrow();
+        }
         net.exchange("B1", "C");
         net.exchange("C", "B1"); // acknowledges B1's second message, with its new id
         assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("nothing revealed the restore yet").isZero();

@@ -72,6 +72,9 @@ final class Headers {
         if (h.receivedId() != null) {
             out.indent(depth).element("dx:ReceivedId", h.receivedId().toString());
         }
+        if (h.previousId() != null) {
+            out.indent(depth).element("dx:PreviousId", h.previousId().toString());
+        }
         if (h.restored()) {
             out.indent(depth).element("dx:Restored", "true");
         }
@@ -110,6 +113,7 @@ final class Headers {
         long receivedNo = -1;
         UUID messageId = null;
         UUID receivedId = null;
+        UUID previousId = null;
         boolean restored = false;
         boolean restoredSeen = false;
         List<ObjectKey> rejected = new ArrayList<>();
@@ -145,6 +149,10 @@ final class Headers {
                     case "ReceivedId":
                         once(in, receivedId == null);
                         receivedId = uuid(in, name);
+                        break;
+                    case "PreviousId":
+                        once(in, previousId == null);
+                        previousId = uuid(in, name);
                         break;
                     case "Restored":
                         once(in, !restoredSeen);
@@ -184,10 +192,14 @@ final class Headers {
         if (messageId == null) {
             messageId = XmlCodec.impliedMessageId(plan, from, to, messageNo);
         }
+        if (messageNo == 1 && previousId != null) {
+            throw in.malformed("dx:PreviousId is given but this is message 1: nothing came before it");
+        }
         if (receivedNo > 0 && receivedId == null) {
             receivedId = XmlCodec.impliedMessageId(plan, to, from, receivedNo);
         }
-        return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejected);
+        return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejected,
+                previousId);
     }
 
     /** Writes an item's {@code dx:since} attribute, when the additions are on and it is known. */

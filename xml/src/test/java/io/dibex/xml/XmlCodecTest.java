@@ -234,6 +234,26 @@ class XmlCodecTest {
 
         @ParameterizedTest
         @EnumSource(XmlDialect.class)
+        @DisplayName("the previous message's id travels as dx:PreviousId, only with the additions, and not on message 1 (R4)")
+        void previousIdTravelsWithTheAdditions(XmlDialect dialect) {
+            UUID previous = UUID.fromString("99999999-8888-7777-6666-555555555555");
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of(), previous);
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, List.of());
+            assertThat(text(bytes)).contains("<dx:PreviousId>" + previous + "</dx:PreviousId>");
+            assertThat(Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE).header()).isEqualTo(h);
+
+            XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
+            assertThat(text(Streams.write(plain, PLAN, h, List.of()))).doesNotContain("PreviousId");
+
+            MessageHeader first = new MessageHeader("Trade", "C", "B1", 1, ID, 0, null, false, List.of());
+            byte[] forged = text(Streams.write(codec(dialect), PLAN, first, List.of())).replace("</dx:MessageId>",
+                    "</dx:MessageId><dx:PreviousId>" + previous + "</dx:PreviousId>").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, forged, Streams.Input.WHOLE))
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("message 1");
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
         @DisplayName("a dx:since that is not a message number is malformed (R16)")
         void malformedSince(XmlDialect dialect) {
             MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
