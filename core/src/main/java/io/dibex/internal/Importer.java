@@ -263,7 +263,8 @@ final class Importer {
         // one's header took effect is stale (above). So a newer message that acknowledges less than
         // was acknowledged comes from a peer that forgot messages it had loaded: restored (R4).
         // Without a restored flag on the wire the peer could never answer a refusal: not applied then.
-        if (ctx.restoredFlag && !h.restored() && h.receivedNo() > 0 && h.receivedNo() < before.acknowledgedNo()) {
+        // (Even an acknowledgment of 0, which acknowledges nothing: after one of more it is a step back.)
+        if (ctx.restoredFlag && !h.restored() && h.receivedNo() < before.acknowledgedNo()) {
             return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " acknowledges "
                     + h.receivedNo() + ", less than the " + before.acknowledgedNo() + " it had acknowledged");
         }
