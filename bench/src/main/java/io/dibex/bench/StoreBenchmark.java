@@ -264,7 +264,8 @@ public final class StoreBenchmark {
     }
 
     private static JdbcConnectionPool pool(Path file) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", "sa", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0",
+                "sa", "");
         pool.setMaxConnections(8);
         return pool;
     }

@@ -25,7 +25,8 @@ final class H2Files implements DataSource {
 
     /** The database {@code name} in {@code folder} (H2 adds {@code .mv.db}). */
     static H2Files in(Path folder, String name) {
-        return new H2Files("jdbc:h2:file:" + folder.resolve(name).toAbsolutePath() + ";LOCK_TIMEOUT=10000");
+        return new H2Files("jdbc:h2:file:" + folder.resolve(name).toAbsolutePath()
+                + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0");
     }
 
     /** A connection that keeps the database open until it is closed. */
