@@ -105,7 +105,8 @@ class ProcessKillTest {
                 Child c = child(++round, phase, at, pause, WRITES);
                 if (c.killed) {
                     landed++;
-                    if (c.openAtKill > 0) {
+                    // Only a paused child is known to have been killed exactly at the call it reported.
+                    if (pause && c.openAtKill > 0) {
                         insideTransaction.merge(phase, 1, Integer::sum);
                     }
                 }
@@ -184,6 +185,7 @@ class ProcessKillTest {
         log.add("# round " + round + ": kill in " + killPhase + " at call " + killAt + (pause ? " (pause)" : ""));
         Child c = new Child();
         boolean ended = false;
+        boolean killing = false;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -204,11 +206,11 @@ class ProcessKillTest {
                         log.add(line);
                         c.openAtKill = Integer.parseInt(w[3].substring("open=".length()));
                         p.destroyForcibly();
-                        c.killed = true;
+                        killing = true;
                     }
                     case "DONE" -> {
                         log.add(line);
-                        if (!c.killed) {
+                        if (!killing) {
                             callsPerPhase.put(w[1], Integer.parseInt(w[2]));
                         }
                     }
@@ -230,7 +232,7 @@ class ProcessKillTest {
                         // CALL and PHASE lines only pace the kill
                     }
                 }
-                if (c.killed) {
+                if (killing) {
                     break;
                 }
             }
@@ -239,7 +241,9 @@ class ProcessKillTest {
             p.destroyForcibly();
             throw new AssertionError("the child of round " + round + " did not end");
         }
-        if (!c.killed) {
+        // A child that ran on after the chosen call may have finished before the kill reached it.
+        c.killed = killing && p.exitValue() != 0;
+        if (!killing) {
             assertThat(ended && p.exitValue() == 0).as("the child of round " + round + " ended normally; stderr: "
                     + Files.readString(err)).isTrue();
         }
