@@ -27,8 +27,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ratios meaningful on a shared machine; {@code -Djmh=true} runs {@link CodecBenchmark} with JMH
  * instead. System properties: {@code documents} (default 200000), {@code warmups} (3),
  * {@code rounds} (9), for JMH {@code iterations} (4) and {@code seconds} per iteration (5), and
- * {@code heapBytes} (1 GiB; 0 skips the run). {@code only} selects a part: {@code codec} or
- * {@code digest} ({@link DigestBenchmark}); by default both run.
+ * {@code heapBytes} (1 GiB; 0 skips the run). {@code only} selects a part: {@code codec},
+ * {@code digest} ({@link DigestBenchmark}) or {@code store} ({@link StoreBenchmark}, {@code storeChanges}
+ * changes, default 1000000, in a JVM with -Xmx256m); by default all run.
  */
 public final class Main {
 
@@ -42,10 +43,15 @@ public final class Main {
      * @throws Exception when a run fails
      */
     public static void main(String[] args) throws Exception {
-        // -Donly=digest runs the digest part alone, -Donly=codec the codec part alone; by default both.
+        // -Donly=digest runs the digest part alone, -Donly=codec the codec part, -Donly=store the H2 store's;
+        // by default all of them.
         String only = System.getProperty("only", "");
         if (only.equals("digest")) {
             report(digestPart());
+            return;
+        }
+        if (only.equals("store")) {
+            report(storePart());
             return;
         }
         long documents = Long.getLong("documents", 200_000);
@@ -120,6 +126,7 @@ public final class Main {
         }
         if (!only.equals("codec")) {
             report.append(digestPart());
+            report.append(storePart());
         }
         report(report);
     }
@@ -132,6 +139,21 @@ public final class Main {
         return DigestBenchmark.run(Integer.getInteger("digestDocuments", 100_000), Integer.getInteger("reconciled",
                 1_000_000), Integer.getInteger("differences", 100), Integer.getInteger("warmups", 3),
                 Integer.getInteger("rounds", 9));
+    }
+
+    /** The H2 store's part: {@link StoreBenchmark} in a JVM of its own with -Xmx256m. */
+    private static String storePart() throws Exception {
+        Path dir = Path.of("target", "bench-store");
+        Files.createDirectories(dir);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), StoreBenchmark.class.getName(),
+                Integer.toString(Integer.getInteger("storeChanges", 1_000_000)), dir.toString());
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the store benchmark failed (its output is above):\n" + report);
+        }
+        return report;
     }
 
     private static void report(CharSequence report) throws Exception {

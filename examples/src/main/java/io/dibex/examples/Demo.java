@@ -5,33 +5,50 @@ import io.dibex.ExportResult;
 import io.dibex.ImportResult;
 import io.dibex.Node;
 import io.dibex.ObjectKind;
-import io.dibex.memory.InMemoryStorage;
+import io.dibex.jdbc.JdbcStorage;
 import io.dibex.memory.InMemoryTransport;
 import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
 import io.dibex.model.Row;
 import io.dibex.model.Value;
 import io.dibex.model.ValueType;
+import io.dibex.spi.PeerState;
 import io.dibex.spi.Transport;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The main demo: an office and two branches exchange catalog items and sales documents, and the
  * demo prints every message that moves with its number and what it acknowledged.
+ *
+ * <p>Each node keeps its state in an embedded H2 database, {@code <node>.mv.db} in the data folder
+ * ({@code dibex-data} in the working directory, or {@code -Ddibex.demo.dir=...}). A second run
+ * continues where the first stopped: message numbers go on. {@code -Ddibex.demo.fresh=true}
+ * deletes the folder's databases first.
  */
-public final class Demo {
+public final class Demo implements AutoCloseable {
 
     private final PrintStream out;
+    private final Path dataDir;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<Connection> open = new ArrayList<>();
 
-    Demo(PrintStream out) {
+    Demo(PrintStream out, Path dataDir, boolean fresh) {
         this.out = out;
+        this.dataDir = dataDir.toAbsolutePath();
         ExchangePlan plan = ExchangePlan.builder("Pharmacy")
                 .central("Office")
                 .node("Branch1", "Office")
@@ -46,19 +63,88 @@ public final class Demo {
                         .field("Total", ValueType.DECIMAL)
                         .build())
                 .build();
+        try {
+            if (fresh) {
+                deleteDatabases();
+            }
+            Files.createDirectories(this.dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the demo's data folder " + this.dataDir, e);
+        }
+        // Every change waiting at the end of a run stays registered in the databases, so messages in
+        // memory are enough: a message lost with the process is covered by the next one (R5).
         Transport mail = new InMemoryTransport();
         for (String name : plan.nodes()) {
-            nodes.put(name, Node.builder(plan, name).storage(new InMemoryStorage()).transport(mail).build());
+            H2Files db = H2Files.in(this.dataDir, name);
+            try {
+                open.add(db.open());
+            } catch (SQLException e) {
+                close();
+                throw new IllegalStateException("cannot open the H2 database " + db + " of node " + name + ": "
+                        + e.getMessage(), e);
+            }
+            JdbcStorage storage = JdbcStorage.builder(db, plan.name(), name).build();
+            nodes.put(name, Node.builder(plan, name).storage(storage).transport(mail).build());
         }
     }
 
-    /** Runs the demo on standard output. */
+    /**
+     * Runs the demo on standard output, with the databases in {@code -Ddibex.demo.dir} (default
+     * {@code dibex-data}), deleted first if {@code -Ddibex.demo.fresh=true}.
+     */
     public static void main(String[] args) {
-        new Demo(System.out).run();
+        Path dir = Path.of(System.getProperty("dibex.demo.dir", "dibex-data"));
+        try (Demo demo = new Demo(System.out, dir, Boolean.getBoolean("dibex.demo.fresh"))) {
+            demo.run();
+        }
+    }
+
+    /** Closes the nodes' databases. */
+    @Override
+    public void close() {
+        SQLException failure = null;
+        for (Connection c : open) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        open.clear();
+        if (failure != null) {
+            throw new IllegalStateException("cannot close the demo's databases: " + failure.getMessage(), failure);
+        }
+    }
+
+    private void deleteDatabases() throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dataDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".mv.db") || name.endsWith(".trace.db") || name.endsWith(".lock.db")) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     void run() {
         out.println("dibex demo: an office and two branches, plan Pharmacy");
+        out.println("Each node's H2 database is in " + dataDir + " (run again to continue; start afresh with"
+                + " -Ddibex.demo.fresh=true or by deleting the folder).");
+        for (Map.Entry<String, Node> e : nodes.entrySet()) {
+            for (String peer : e.getValue().neighbours()) {
+                PeerState p = e.getValue().peerState(peer);
+                out.printf("  %-8s -> %-8s last message sent #%d; last loaded from %s #%d%n", e.getKey(), peer,
+                        p.lastAllocatedNo(), peer, p.lastLoadedNo());
+            }
+        }
         out.println();
         out.println("The office adds two goods to the catalog.");
         write("Office", goods("aspirin", "Aspirin 500 mg", "4.20"));

@@ -1,6 +1,9 @@
 package io.dibex.jdbc;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -87,6 +90,30 @@ public final class Dialect {
             }
         }
         return false;
+    }
+
+    /**
+     * Why a transaction this database reports committed might not survive a killed process, or null
+     * when it will. H2 writes a file database's commits to the file up to {@code WRITE_DELAY}
+     * milliseconds later (500 by default), so a process killed meanwhile loses them; an in-memory
+     * database has nothing to lose.
+     */
+    String lateCommits(Connection c) throws SQLException {
+        if (this != H2) {
+            return null;
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT DATABASE_PATH(), (SELECT MAX(CAST(SETTING_VALUE AS INT))"
+                        + " FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY')")) {
+            r.next();
+            int delay = r.getInt(2);
+            if (r.getString(1) == null || delay == 0) {
+                return null;
+            }
+            return "is an H2 file database that writes commits to its file up to " + delay + " ms late (WRITE_DELAY="
+                    + delay + "), so a killed process would lose transactions reported committed, message numbers"
+                    + " already sent included (R1); add ;WRITE_DELAY=0 to its JDBC URL, or run SET WRITE_DELAY 0 once";
+        }
     }
 
     /** Whether {@code e} is a deadlock, a lock timeout or a serialization failure: retrying may succeed. */

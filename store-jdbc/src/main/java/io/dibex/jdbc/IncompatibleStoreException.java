@@ -4,7 +4,8 @@ import io.dibex.StorageException;
 
 /**
  * The database cannot be used as this node's store: its schema is newer than this library knows,
- * or it belongs to another plan or node. Nothing was changed in it.
+ * it belongs to another plan or node, or it would lose committed transactions to a killed process.
+ * Nothing was changed in it.
  */
 public class IncompatibleStoreException extends StorageException {
 

@@ -18,7 +18,9 @@ import javax.sql.DataSource;
  * <p>{@link Builder#build()} creates the schema or upgrades it to this library's version, and
  * records which plan and node the database belongs to; opening it later as another node, or
  * with an older library than the schema's, is an {@link IncompatibleStoreException} that changes
- * nothing.
+ * nothing. So is a database that acknowledges commits before they are in its file (H2's
+ * {@code WRITE_DELAY}, 500 ms by default: open H2 files with {@code ;WRITE_DELAY=0}), since a
+ * killed process would then lose committed host writes and message numbers already sent (R1).
  *
  * <p>Isolation: each transaction takes a connection of its own, with auto-commit off, at read
  * committed. What the engine needs beyond that (SPEC §2, {@link Storage}) comes from locks: a
@@ -167,14 +169,19 @@ public final class JdbcStorage implements Storage {
         /**
          * Opens the storage: creates or upgrades dibex's tables and records or checks the identity.
          *
-         * @throws IncompatibleStoreException when the database has a newer schema or belongs to
-         *     another plan or node; nothing is changed then
+         * @throws IncompatibleStoreException when the database has a newer schema, belongs to
+         *     another plan or node, or would lose commits to a killed process (an H2 file database
+         *     with a {@code WRITE_DELAY}); nothing is changed then
          * @throws StorageException when the database fails
          */
         public JdbcStorage build() {
             String what = "the dibex store of node " + node;
             try (Connection c = dataSource.getConnection()) {
                 Dialect d = dialect != null ? dialect : Dialect.forProduct(c.getMetaData().getDatabaseProductName());
+                String late = d.lateCommits(c);
+                if (late != null) {
+                    throw new IncompatibleStoreException(what + " cannot be opened: the database " + late + ".");
+                }
                 c.setAutoCommit(false);
                 try {
                     Schema.open(c, d, plan, node, what + " (" + d.name() + ")");

@@ -22,10 +22,13 @@ final class H2 {
         return pool("jdbc:h2:mem:dibex-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
     }
 
-    /** A new, empty database in a file under {@code dir}. */
+    /**
+     * A new, empty database in a file under {@code dir}, writing each commit to the file before it
+     * returns ({@code WRITE_DELAY=0}), as {@link JdbcStorage} requires of a file.
+     */
     static JdbcConnectionPool file(Path dir) {
         return pool("jdbc:h2:file:" + dir.resolve("db-" + UUID.randomUUID()).toAbsolutePath()
-                + ";LOCK_TIMEOUT=10000");
+                + ";LOCK_TIMEOUT=10000;WRITE_DELAY=0");
     }
 
     static JdbcConnectionPool pool(String url) {

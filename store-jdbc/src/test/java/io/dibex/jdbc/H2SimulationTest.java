@@ -10,15 +10,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The randomized convergence simulation with every node on an in-memory H2 store: the in-memory
- * test's fixed seeds in the build, as many seeds as {@code dibex.soak.runs} says under
- * {@code -Psoak}.
+ * The randomized convergence simulation with every node on an in-memory H2 store: in the build the
+ * same fixed seeds as the in-memory test ({@link Simulation#BUILD_SEEDS}), as many seeds as
+ * {@code dibex.soak.runs} says under {@code -Psoak}.
  */
 class H2SimulationTest {
 
     static LongStream seeds() {
         long runs = Long.getLong("dibex.soak.runs", 0);
-        return runs > 0 ? LongStream.range(1000, 1000 + runs) : LongStream.of(1, 2, 3, 5, 8, 13, 21, 34, 55, 89);
+        return runs > 0 ? LongStream.range(1000, 1000 + runs)
+                : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
     }
 
     @ParameterizedTest(name = "seed {0}")

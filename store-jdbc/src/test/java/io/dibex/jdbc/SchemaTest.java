@@ -103,6 +103,29 @@ class SchemaTest {
     }
 
     @Test
+    @DisplayName("an H2 file that writes commits late (WRITE_DELAY, 500 ms by default) is refused before anything is"
+            + " written: a killed process would lose committed transactions (found by ProcessKillTest)")
+    void anH2FileWithAWriteDelayIsRefused() throws SQLException {
+        JdbcConnectionPool late = H2.pool("jdbc:h2:file:" + dir.resolve("late").toAbsolutePath());
+        try {
+            assertThatThrownBy(() -> H2.storage(late, "B1")).isInstanceOf(IncompatibleStoreException.class)
+                    .hasMessageContaining("WRITE_DELAY=500").hasMessageContaining(";WRITE_DELAY=0");
+            try (Connection c = late.getConnection(); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                            + " WHERE LOWER(TABLE_NAME) LIKE 'dibex%'")) {
+                r.next();
+                assertThat(r.getInt(1)).as("dibex tables created").isZero();
+            }
+            try (Connection c = late.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SET WRITE_DELAY 0");
+            }
+            H2.checkClosed(H2.storage(late, "B1"));
+        } finally {
+            H2.shutdown(late);
+        }
+    }
+
+    @Test
     @DisplayName("a database that is not H2 has no dialect yet, and says so")
     void anUnknownDatabaseIsNamed() {
         assertThatThrownBy(() -> Dialect.forProduct("Oracle")).isInstanceOf(io.dibex.StorageException.class)

@@ -16,17 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InMemorySimulationTest {
 
-    /**
-     * The build's seeds: a spread, then seeds the soak once failed on, each guarding the fix it led
-     * to (docs/simulation.md): 2179 and 2448 a restore revealed late, 1953 one revealed by an
-     * acknowledgment going back to 0, 2345 a second restore.
-     */
-    static final java.util.List<Long> SEEDS = java.util.List.of(1L, 2L, 3L, 5L, 8L, 13L, 21L, 34L, 55L, 89L,
-            1953L, 2179L, 2345L, 2448L);
-
     static LongStream seeds() {
         long runs = Long.getLong("dibex.soak.runs", 0);
-        return runs > 0 ? LongStream.range(1000, 1000 + runs) : SEEDS.stream().mapToLong(Long::longValue);
+        return runs > 0 ? LongStream.range(1000, 1000 + runs) : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
     }
 
     @ParameterizedTest(name = "seed {0}")
