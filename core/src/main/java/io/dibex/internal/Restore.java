@@ -69,10 +69,13 @@ final class Restore {
             long total = done + scan.todo.size();
             boolean moved = false;
             for (Point p : scan.todo) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (Thread.interrupted()) {
+                    // The journal's transaction must not see the flag (a store may wait interruptibly);
+                    // the caller gets it back.
                     ctx.journal(entry(done, start, "restore of " + seq.name() + " interrupted after " + done
                             + " reposted; the boundary stands " + describe(boundary) + "; run it again to resume",
                             List.of()), null);
+                    Thread.currentThread().interrupt();
                     return new Sequence.RestoreResult(seq.name(), done, false, boundary);
                 }
                 Optional<SequenceBoundary> expected = boundary;
