@@ -26,7 +26,8 @@ public final class Sequence {
      * The host's posting code, called by {@link Node#restoreSequence} for each document to repost
      * (the seeds' {@code Док.Провести()}). It recomputes the document's record sets and writes it
      * through {@code tx}; registration of that one write is suppressed (R10) and no write of the
-     * restore moves the boundary back. It may decide to write nothing.
+     * restore moves the boundary back. Every document of the sequence from the boundary is given,
+     * unposted ones included: the posting code decides, and may write nothing.
      */
     @FunctionalInterface
     public interface Posting {

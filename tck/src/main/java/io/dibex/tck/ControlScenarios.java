@@ -328,6 +328,10 @@ public abstract class ControlScenarios {
         net.put("B1", sale("D", 4, 1));
         assertThat(boundary("B1")).as("moved from day 9 to day 4").contains(SequenceBoundary.before(day(4), saleKey("D")));
         net.node("B1").restoreSequence(MAIN, LocalDateTime.MAX, costing(new ArrayList<>()));
+        net.put("B1", sale("D", 10, 1));
+        assertThat(boundary("B1")).as("moved from day 4 to day 10: the old point counts")
+                .contains(SequenceBoundary.before(day(4), saleKey("D")));
+        net.node("B1").restoreSequence(MAIN, LocalDateTime.MAX, costing(new ArrayList<>()));
 
         net.delete("B1", saleKey("B"));
         assertThat(boundary("B1")).as("deleted").contains(SequenceBoundary.before(day(5), saleKey("B")));
