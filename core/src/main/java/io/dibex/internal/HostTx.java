@@ -22,8 +22,8 @@ final class HostTx implements HostTransaction {
     private final Context ctx;
     private final Registrar registrar;
     private final StoreTransaction tx;
-    /** Whether writes leave sequence boundaries alone: true while a restore reposts (R14). */
-    private final boolean boundariesFixed;
+    /** The sequence whose boundary writes leave alone: the one a restore reposts (R14); null for none. */
+    private final String restoring;
     /** Keys whose next write has its registration suppressed (R10). */
     private final Set<ObjectKey> suppressed = new HashSet<>();
     /** Journal entries to write once the transaction committed. */
@@ -31,14 +31,14 @@ final class HostTx implements HostTransaction {
     private boolean open = true;
 
     HostTx(Context ctx, Registrar registrar, StoreTransaction tx) {
-        this(ctx, registrar, tx, false);
+        this(ctx, registrar, tx, null);
     }
 
-    HostTx(Context ctx, Registrar registrar, StoreTransaction tx, boolean boundariesFixed) {
+    HostTx(Context ctx, Registrar registrar, StoreTransaction tx, String restoring) {
         this.ctx = ctx;
         this.registrar = registrar;
         this.tx = tx;
-        this.boundariesFixed = boundariesFixed;
+        this.restoring = restoring;
     }
 
     void end() {
@@ -79,8 +79,8 @@ final class HostTx implements HostTransaction {
             warnSuppressed(key, before == null ? "created" : "changed");
         }
         // Any change of a posted document, LOCAL records included, may change what later ones post (R14).
-        if (!boundariesFixed && !object.equals(before)) {
-            Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, object);
+        if (!object.equals(before)) {
+            Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, object, restoring);
         }
     }
 
@@ -108,9 +108,7 @@ final class HostTx implements HostTransaction {
         if (suppress) {
             warnSuppressed(key, "deleted");
         }
-        if (!boundariesFixed) {
-            Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, null);
-        }
+        Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, null, restoring);
         return true;
     }
 

@@ -556,7 +556,7 @@ final class Importer {
         }
         registrar.register(store, key, local, incoming, body.peer);
         // A load that changed something moves the boundaries of the sequences kept here (R14).
-        Sequences.move(ctx.plan, ctx.me, store, key, local, incoming);
+        Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);
         body.applied++;
     }
 

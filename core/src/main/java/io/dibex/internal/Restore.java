@@ -158,7 +158,7 @@ final class Restore {
             // reposting something else than what was scanned would be wrong either way.
             return false;
         }
-        HostTx host = new HostTx(ctx, registrar, tx, true);
+        HostTx host = new HostTx(ctx, registrar, tx, seq.name());
         try {
             host.suppressRegistration(p.key);
             posting.post(host, doc);

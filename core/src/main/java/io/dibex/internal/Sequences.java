@@ -23,11 +23,13 @@ final class Sequences {
      *
      * @param before the state before the write, or null if absent
      * @param after the state after, or null if deleted
+     * @param except the sequence a restore is reposting, whose boundary its own writes never move
+     *     back; null for none
      */
     static void move(ExchangePlan plan, String me, ExchangeStore store, ObjectKey key, DataObject before,
-            DataObject after) {
+            DataObject after, String except) {
         for (Sequence seq : plan.sequences().values()) {
-            if (!seq.contains(key) || !seq.keptAt(plan, me)) {
+            if (!seq.contains(key) || !seq.keptAt(plan, me) || seq.name().equals(except)) {
                 continue;
             }
             SequenceBoundary lowest = null;

@@ -395,6 +395,26 @@ public abstract class ControlScenarios {
     }
 
     @Test
+    @DisplayName("a restore's own writes never move its boundary back, and move another sequence's like any write (R14)")
+    void restoreWritesMoveOnlyOtherSequences() {
+        ExchangePlan plan = TestPlans.tradeBuilder("Trade")
+                .register(STOCK, MigrationPolicy.MIGRATE)
+                .register(COST, MigrationPolicy.LOCAL)
+                .sequence(Sequence.builder(MAIN).kind(TestPlans.SALE).build())
+                .sequence(Sequence.builder("Other").kind(TestPlans.SALE).build())
+                .build();
+        net = new Network(plan, config());
+        net.put("C", sale("A", 2, 1));
+        net.put("C", sale("B", 4, 1));
+        net.node("C").restoreSequence(MAIN, LocalDateTime.MAX, (tx, doc) -> { });
+        net.node("C").restoreSequence("Other", LocalDateTime.MAX, (tx, doc) -> { });
+        net.put("C", sale("B", 4, 2));
+        net.node("C").restoreSequence(MAIN, LocalDateTime.MAX, (tx, doc) -> tx.put(withCost(sale("A", 2, 1), "5.00")));
+        assertThat(net.node("C").sequenceBoundary(MAIN)).contains(SequenceBoundary.pastOf(day(4), saleKey("B")));
+        assertThat(net.node("C").sequenceBoundary("Other")).contains(SequenceBoundary.before(day(2), saleKey("A")));
+    }
+
+    @Test
     @DisplayName("a restore whose posting changes the migrating content registers it and journals a warning (R10, R14)")
     void repostingThatChangesContentIsSent() {
         network();
