@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * dibex's own state, seen within one {@link StoreTransaction}: per-peer counters and message
- * ids, registrations, tombstones and the journal.
+ * ids, registrations, tombstones, sequence boundaries and the journal.
  *
  * <p>Contract, checked by the TCK ({@code io.dibex.tck.ExchangeStoreContract}):
  * <ul>

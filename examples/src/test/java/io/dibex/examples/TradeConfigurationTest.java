@@ -61,6 +61,8 @@ class TradeConfigurationTest {
     private void assertBranchesClean() {
         for (String branch : List.of(BRANCH1, BRANCH2)) {
             assertThat(trade.valueRecordSets(branch)).as("no ТовУчет at " + branch).isZero();
+            assertThat(trade.node(branch).journal()).as("no ТовУчет ever sent to " + branch)
+                    .noneMatch(e -> e.kind() == io.dibex.spi.JournalEntry.Kind.WARNING);
             assertThat(trade.stock(branch)).as("ТовЗап at " + branch).isEqualTo(trade.stock(CENTRE));
         }
     }

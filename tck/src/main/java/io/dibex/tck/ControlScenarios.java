@@ -223,6 +223,7 @@ public abstract class ControlScenarios {
         net.settle(10);
         for (String node : List.of("B1", "B2", "B11")) {
             assertThat(net.get(node, saleKey("S"))).as(node).contains(sale("S", 5, 3));
+            assertThat(journal(node, JournalEntry.Kind.WARNING)).as("no LOCAL set ever arrived at " + node).isEmpty();
         }
         assertThat(net.get("C", saleKey("S"))).contains(withCost(sale("S", 5, 3), "30.00"));
 
@@ -297,6 +298,9 @@ public abstract class ControlScenarios {
         net.put("B1", sale("R", 7, 1).toBuilder().set("Owner", "B1").build());
         net.settle(10);
         assertThat(boundary("C")).contains(SequenceBoundary.before(day(7), saleKey("R")));
+        try (io.dibex.spi.StoreTransaction tx = net.backup("B1").begin()) {
+            assertThat(tx.exchange().sequenceBoundary(MAIN)).as("nothing kept at a branch").isEmpty();
+        }
 
         List<ObjectKey> order = new ArrayList<>();
         Sequence.RestoreResult r = net.node("C").restoreSequence(MAIN, LocalDateTime.MAX, costing(order));
