@@ -399,6 +399,27 @@ public abstract class ControlScenarios {
     }
 
     @Test
+    @DisplayName("a write that moves the boundary back while a restore runs makes it scan again from there (R14)")
+    void writeDuringRestoreIsReposted() {
+        network();
+        net.put("C", sale("A", 2, 1));
+        net.put("C", sale("B", 4, 2));
+        net.put("C", sale("D", 6, 3));
+        List<ObjectKey> order = new ArrayList<>();
+        Sequence.RestoreResult r = net.node("C").restoreSequence(MAIN, LocalDateTime.MAX, costing(order),
+                (doc, done, total) -> {
+                    if (done == 2) {
+                        // Between two steps, outside the restore's transactions: A is changed, back-dated.
+                        net.put("C", sale("A", 2, 5));
+                    }
+                });
+        assertThat(order).containsExactly(saleKey("A"), saleKey("B"), saleKey("A"), saleKey("B"), saleKey("D"));
+        assertThat(r.reposted()).isEqualTo(5);
+        assertThat(net.get("C", saleKey("A"))).contains(withCost(sale("A", 2, 5), "50.00"));
+        assertThat(boundary("C")).contains(SequenceBoundary.pastOf(day(6), saleKey("D")));
+    }
+
+    @Test
     @DisplayName("a restore's own writes never move its boundary back, and move another sequence's like any write (R14)")
     void restoreWritesMoveOnlyOtherSequences() {
         ExchangePlan plan = TestPlans.tradeBuilder("Trade")
