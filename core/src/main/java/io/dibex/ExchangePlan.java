@@ -38,6 +38,8 @@ public final class ExchangePlan {
     private final Duration tombstoneRetention;
     private final ConflictResolver resolver;
     private final PoisonPolicy poisonPolicy;
+    private final Map<String, Sequence> sequences;
+    private final boolean rejectLocalRecords;
 
     private ExchangePlan(Builder b) {
         if (b.central == null) {
@@ -68,6 +70,17 @@ public final class ExchangePlan {
         this.tombstoneRetention = b.tombstoneRetention;
         this.resolver = b.resolver;
         this.poisonPolicy = b.poisonPolicy;
+        for (Sequence seq : b.sequences.values()) {
+            for (String kind : seq.kinds()) {
+                ObjectKind k = kinds.get(kind);
+                if (k == null || k.category() != ObjectKind.Category.DOCUMENT) {
+                    throw new IllegalArgumentException("sequence " + seq.name() + " names kind " + kind
+                            + ", which plan " + name + " does not declare as a document");
+                }
+            }
+        }
+        this.sequences = Collections.unmodifiableMap(new LinkedHashMap<>(b.sequences));
+        this.rejectLocalRecords = b.rejectLocalRecords;
     }
 
     private void collect(String node, Set<String> into) {
@@ -151,6 +164,19 @@ public final class ExchangePlan {
     /** The migration policy of a register; an undeclared register is {@link MigrationPolicy#MIGRATE}. */
     public MigrationPolicy policyOf(String register) {
         return registers.getOrDefault(register, MigrationPolicy.MIGRATE);
+    }
+
+    /** The document sequences by name, in declaration order (R14). */
+    public Map<String, Sequence> sequences() {
+        return sequences;
+    }
+
+    /**
+     * Whether a message carrying records of a {@link MigrationPolicy#LOCAL} register is rejected
+     * (its body fails and changes nothing) rather than loaded without them and journaled (R11).
+     */
+    public boolean rejectsLocalRecords() {
+        return rejectLocalRecords;
     }
 
     /** The routing predicate. */
@@ -254,6 +280,8 @@ public final class ExchangePlan {
         private Duration tombstoneRetention = Duration.ofDays(400);
         private ConflictResolver resolver = ConflictResolver.PARENT_WINS;
         private PoisonPolicy poisonPolicy = PoisonPolicy.KEEP_FAILING;
+        private final Map<String, Sequence> sequences = new LinkedHashMap<>();
+        private boolean rejectLocalRecords;
 
         private Builder(String name) {
             this.name = Names.requireName(name, "plan name");
@@ -293,6 +321,23 @@ public final class ExchangePlan {
         /** Declares a register's migration policy (undeclared registers migrate). */
         public Builder register(String register, MigrationPolicy policy) {
             registers.put(Names.requireName(register, "register"), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /** Adds a document sequence (R14); its kinds must be declared as documents by the time the plan is built. */
+        public Builder sequence(Sequence sequence) {
+            if (sequences.putIfAbsent(sequence.name(), sequence) != null) {
+                throw new IllegalArgumentException("plan " + name + " already has sequence " + sequence.name());
+            }
+            return this;
+        }
+
+        /**
+         * Rejects an incoming message that carries records of a {@link MigrationPolicy#LOCAL}
+         * register, instead of loading it without them and journaling a warning (R11, default off).
+         */
+        public Builder rejectLocalRecords(boolean on) {
+            this.rejectLocalRecords = on;
             return this;
         }
 

@@ -160,6 +160,48 @@ public final class Node {
         return engine.release(peer, key);
     }
 
+    /**
+     * The boundary of a sequence kept at this node (R14): documents of the sequence before it are
+     * correctly posted. Empty until a document of the sequence was written or loaded here.
+     *
+     * @throws IllegalArgumentException when the plan has no such sequence
+     * @throws IllegalStateException when the sequence is kept at the central node only and this
+     *     node is not it
+     */
+    public Optional<io.dibex.model.SequenceBoundary> sequenceBoundary(String sequence) {
+        return engine.sequenceBoundary(sequence);
+    }
+
+    /**
+     * Restores a sequence (R14, the seeds' ВосстановлениеПоследовательностей): reposts, in point
+     * order, every document of the sequence from its boundary whose date-time is not after
+     * {@code upTo}, calling {@code posting} for each with the registration of that document's
+     * write suppressed (R10: reposting that changes only {@code LOCAL} records is sent nowhere).
+     * Each document is reposted in its own transaction, which also moves the boundary just past it;
+     * the restore's own writes never move the boundary back. After a failure of the posting code
+     * the boundary stands past the last document reposted, and a later call resumes there. An
+     * interrupted thread stops the run between two documents. Every run is journaled.
+     *
+     * <p>Runs of the same sequence on one node are serialized. Host writes may go on meanwhile; one
+     * that moves the boundary back makes the run scan again from there.
+     *
+     * @return how many documents were reposted, whether the run reached {@code upTo}, and the boundary
+     * @throws IllegalArgumentException when the plan has no such sequence
+     * @throws IllegalStateException when the sequence is kept at the central node only and this
+     *     node is not it
+     * @throws DibexException when the posting code fails (its exception is the cause) or the store does
+     */
+    public Sequence.RestoreResult restoreSequence(String sequence, java.time.LocalDateTime upTo,
+            Sequence.Posting posting, Sequence.Progress progress) {
+        return engine.restoreSequence(sequence, upTo, posting, progress);
+    }
+
+    /** {@link #restoreSequence(String, java.time.LocalDateTime, Sequence.Posting, Sequence.Progress)} without progress reports. */
+    public Sequence.RestoreResult restoreSequence(String sequence, java.time.LocalDateTime upTo,
+            Sequence.Posting posting) {
+        return restoreSequence(sequence, upTo, posting, Sequence.Progress.NONE);
+    }
+
     /** Builds a {@link Node}. */
     public static final class Builder {
         private final ExchangePlan plan;

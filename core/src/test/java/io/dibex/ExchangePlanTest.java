@@ -77,4 +77,20 @@ class ExchangePlanTest {
                 .hasMessageContaining("already has kind Sale");
         assertThat(tree().build().nodes()).isEqualTo(Set.of("C", "B1", "B2", "B11"));
     }
+
+    @Test
+    @DisplayName("a sequence names documents the plan declares, once; a sequence without kinds is refused (R14)")
+    void sequencesNameDeclaredDocuments() {
+        assertThatThrownBy(() -> tree().sequence(Sequence.builder("Main").kind("Item").build()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Item");
+        assertThatThrownBy(() -> tree().sequence(Sequence.builder("Main").kind("Nope").build()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Nope");
+        assertThatThrownBy(() -> Sequence.builder("Main").build()).isInstanceOf(IllegalArgumentException.class);
+        Sequence main = Sequence.builder("Main").kind("Sale").centralOnly(true).build();
+        assertThatThrownBy(() -> tree().sequence(main).sequence(main)).isInstanceOf(IllegalArgumentException.class);
+        ExchangePlan plan = tree().sequence(main).build();
+        assertThat(plan.sequences()).containsOnlyKeys("Main");
+        assertThat(main.keptAt(plan, "C")).isTrue();
+        assertThat(main.keptAt(plan, "B1")).isFalse();
+    }
 }

@@ -7,7 +7,9 @@ import io.dibex.ImportResult;
 import io.dibex.Node;
 import io.dibex.PoisonPolicy;
 import io.dibex.Routing;
+import io.dibex.Sequence;
 import io.dibex.codec.MessageCodec;
+import io.dibex.model.SequenceBoundary;
 import io.dibex.spi.ExchangeListener;
 import io.dibex.spi.IncomingMessage;
 import io.dibex.spi.JournalEntry;
@@ -16,9 +18,11 @@ import io.dibex.spi.Storage;
 import io.dibex.spi.StoreTransaction;
 import io.dibex.spi.Transport;
 import java.time.Clock;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +42,7 @@ public final class Engine {
     private final Exporter exporter;
     private final Importer importer;
     private final Map<String, Lock> peerLocks = new ConcurrentHashMap<>();
+    private final Map<String, Lock> restoreLocks = new ConcurrentHashMap<>();
 
     /** An engine for node {@code name} of {@code plan}. */
     public Engine(ExchangePlan plan, String name, Storage storage, Transport transport, MessageCodec codec,
@@ -103,8 +108,44 @@ public final class Engine {
                 host.end();
             }
             txn.commit();
+            ctx.journal(host.notes(), null);
             return result;
         }
+    }
+
+    /** See {@link Node#sequenceBoundary}. */
+    public Optional<SequenceBoundary> sequenceBoundary(String sequence) {
+        requireKept(sequence);
+        return ctx.inTx(tx -> tx.exchange().sequenceBoundary(sequence));
+    }
+
+    /** See {@link Node#restoreSequence}. */
+    public Sequence.RestoreResult restoreSequence(String sequence, LocalDateTime upTo, Sequence.Posting posting,
+            Sequence.Progress progress) {
+        Sequence seq = requireKept(sequence);
+        Objects.requireNonNull(upTo, "upTo");
+        Objects.requireNonNull(posting, "posting");
+        Objects.requireNonNull(progress, "progress");
+        Lock lock = restoreLocks.computeIfAbsent(sequence, s -> new ReentrantLock());
+        lock.lock();
+        try {
+            return new Restore(ctx, registrar, seq, upTo, posting, progress).run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Sequence requireKept(String sequence) {
+        Sequence seq = ctx.plan.sequences().get(sequence);
+        if (seq == null) {
+            throw new IllegalArgumentException("plan " + ctx.plan.name() + " has no sequence '" + sequence
+                    + "'; its sequences are " + ctx.plan.sequences().keySet());
+        }
+        if (!seq.keptAt(ctx.plan, ctx.me)) {
+            throw new IllegalStateException("sequence " + sequence + " is kept at the central node "
+                    + ctx.plan.central() + " only; node " + ctx.me + " keeps no boundary of it (R14)");
+        }
+        return seq;
     }
 
     /** See {@link Node#exportTo}. */

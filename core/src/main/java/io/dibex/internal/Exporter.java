@@ -2,7 +2,6 @@ package io.dibex.internal;
 
 import io.dibex.DibexException;
 import io.dibex.ExportResult;
-import io.dibex.MigrationPolicy;
 import io.dibex.NumberingExhaustedException;
 import io.dibex.ObjectKind;
 import io.dibex.codec.MessageHeader;
@@ -11,7 +10,6 @@ import io.dibex.codec.MessageWriter;
 import io.dibex.model.DataObject;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
-import io.dibex.model.RecordSet;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
 import io.dibex.spi.OutgoingMessage;
@@ -223,22 +221,7 @@ final class Exporter {
 
     /** The state as it travels: without the record sets of {@code LOCAL} registers (R11). */
     private DataObject wireState(DataObject state) {
-        boolean local = false;
-        for (RecordSet set : state.recordSets()) {
-            local |= ctx.plan.policyOf(set.register()) == MigrationPolicy.LOCAL;
-        }
-        if (!local) {
-            return state;
-        }
-        DataObject.Builder b = DataObject.builder(state.key());
-        state.fields().forEach(b::set);
-        state.tables().forEach(b::table);
-        for (RecordSet set : state.recordSets()) {
-            if (ctx.plan.policyOf(set.register()) == MigrationPolicy.MIGRATE) {
-                b.recordSet(set);
-            }
-        }
-        return b.build();
+        return Sequences.migrating(ctx.plan, state);
     }
 
     private record Allocation(MessageHeader header, long newlyNumbered) {

@@ -5,25 +5,49 @@ import io.dibex.ObjectKind;
 import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
 import io.dibex.model.Value;
+import io.dibex.spi.JournalEntry;
 import io.dibex.spi.StoreTransaction;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** A host's write transaction: each write goes to the object store with its registrations (R2, R9, R13). */
+/**
+ * A host's write transaction: each write goes to the object store with its registrations (R2, R9,
+ * R13), moves sequence boundaries (R14), and honours registration control (R10).
+ */
 final class HostTx implements HostTransaction {
 
     private final Context ctx;
     private final Registrar registrar;
     private final StoreTransaction tx;
+    /** The sequence whose boundary writes leave alone: the one a restore reposts (R14); null for none. */
+    private final String restoring;
+    /** Keys whose next write has its registration suppressed (R10). */
+    private final Set<ObjectKey> suppressed = new HashSet<>();
+    /** Journal entries to write once the transaction committed. */
+    private final List<JournalEntry> notes = new ArrayList<>();
     private boolean open = true;
 
     HostTx(Context ctx, Registrar registrar, StoreTransaction tx) {
+        this(ctx, registrar, tx, null);
+    }
+
+    HostTx(Context ctx, Registrar registrar, StoreTransaction tx, String restoring) {
         this.ctx = ctx;
         this.registrar = registrar;
         this.tx = tx;
+        this.restoring = restoring;
     }
 
     void end() {
         open = false;
+    }
+
+    /** The warnings to journal after the commit. */
+    List<JournalEntry> notes() {
+        return notes;
     }
 
     @Override
@@ -36,15 +60,27 @@ final class HostTx implements HostTransaction {
     public void put(DataObject object) {
         requireOpen();
         ObjectKind kind = requireKind(object.key());
+        Sequences.requireDates(ctx.plan, object);
+        ObjectKey key = object.key();
         // The state before must still be the state when this commits: no import of the key in between (R9, R12).
-        tx.exchange().lock(object.key());
-        DataObject before = tx.objects().get(object.key()).orElse(null);
+        tx.exchange().lock(key);
+        DataObject before = tx.objects().get(key).orElse(null);
+        boolean suppress = suppressed.remove(key);
         tx.objects().put(object);
-        tx.exchange().removeTombstone(object.key());
+        tx.exchange().removeTombstone(key);
         // A write that leaves the content as it was is no change: nothing to send (R9), and a row for
-        // it would only stand against a real change of a neighbour as a false conflict (R12).
-        if (kind.autoRegister() && (before == null || !ctx.plan.digest(before).equals(ctx.plan.digest(object)))) {
-            registrar.register(tx.exchange(), object.key(), before, object, null);
+        // it would only stand against a real change of a neighbour as a false conflict (R12). The
+        // same holds under a suppression (R10), which then adds nothing.
+        boolean changed = before == null || !ctx.plan.digest(before).equals(ctx.plan.digest(object));
+        if (kind.autoRegister() && changed) {
+            registrar.register(tx.exchange(), key, before, object, null);
+        }
+        if (suppress && changed) {
+            warnSuppressed(key, before == null ? "created" : "changed");
+        }
+        // Any change of a posted document, LOCAL records included, may change what later ones post (R14).
+        if (!object.equals(before)) {
+            Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, object, restoring);
         }
     }
 
@@ -55,6 +91,7 @@ final class HostTx implements HostTransaction {
         tx.exchange().lock(key);
         DataObject before = tx.objects().get(key).orElse(null);
         if (before == null) {
+            suppressed.remove(key);
             return false;
         }
         if (kind.deletionMark().isPresent()) {
@@ -62,18 +99,97 @@ final class HostTx implements HostTransaction {
             put(before.toBuilder().set(kind.deletionMark().get(), Value.of(true)).build());
             return true;
         }
+        boolean suppress = suppressed.remove(key);
         tx.objects().delete(key);
         tx.exchange().putTombstone(key, ctx.clock.instant());
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), key, before, null, null);
         }
+        if (suppress) {
+            warnSuppressed(key, "deleted");
+        }
+        Sequences.move(ctx.plan, ctx.me, tx.exchange(), key, before, null, restoring);
         return true;
+    }
+
+    private void warnSuppressed(ObjectKey key, String what) {
+        notes.add(ctx.entry(JournalEntry.Kind.WARNING, "", 0, 0, 1, 0, 0, "a write of " + key
+                + " with registration suppressed " + what + " its content: registered as usual (R10)",
+                List.of(key)));
+    }
+
+    @Override
+    public String node() {
+        return ctx.me;
+    }
+
+    @Override
+    public boolean isCentral() {
+        return ctx.plan.central().equals(ctx.me);
+    }
+
+    @Override
+    public void suppressRegistration(ObjectKey key) {
+        requireOpen();
+        requireKind(key);
+        suppressed.add(key);
+    }
+
+    @Override
+    public int register(ObjectKey key) {
+        requireOpen();
+        requireKind(key);
+        tx.exchange().lock(key);
+        return registrar.registerExplicitly(tx.exchange(), key, current(key), null);
+    }
+
+    @Override
+    public void register(ObjectKey key, String neighbour) {
+        requireOpen();
+        requireKind(key);
+        requireNeighbour(neighbour);
+        tx.exchange().lock(key);
+        registrar.registerExplicitly(tx.exchange(), key, current(key), neighbour);
+    }
+
+    /** The object, or null if deleted with a tombstone; refuses an object that is neither. */
+    private DataObject current(ObjectKey key) {
+        DataObject o = tx.objects().get(key).orElse(null);
+        if (o == null && tx.exchange().tombstone(key).isEmpty()) {
+            throw new IllegalArgumentException("node " + ctx.me + " holds neither " + key
+                    + " nor its tombstone: there is nothing to register (R10)");
+        }
+        return o;
+    }
+
+    @Override
+    public int unregister(ObjectKey key) {
+        requireOpen();
+        int n = 0;
+        for (String neighbour : ctx.plan.neighboursOf(ctx.me)) {
+            n += tx.exchange().unregister(neighbour, key) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public boolean unregister(ObjectKey key, String neighbour) {
+        requireOpen();
+        requireNeighbour(neighbour);
+        return tx.exchange().unregister(neighbour, key);
     }
 
     @Override
     public StoreTransaction store() {
         requireOpen();
         return tx;
+    }
+
+    private void requireNeighbour(String neighbour) {
+        if (!ctx.plan.hasNode(neighbour) || !ctx.plan.areNeighbours(ctx.me, neighbour)) {
+            throw new IllegalArgumentException("'" + neighbour + "' is not a neighbour of node " + ctx.me
+                    + "; its neighbours are " + ctx.plan.neighboursOf(ctx.me));
+        }
     }
 
     private ObjectKind requireKind(ObjectKey key) {

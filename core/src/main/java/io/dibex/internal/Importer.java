@@ -508,6 +508,20 @@ final class Importer {
             item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build());
         }
         DataObject incoming = item instanceof MessageItem.Upsert u ? u.object() : null;
+        if (incoming != null && Sequences.hasLocalRecords(ctx.plan, incoming)) {
+            // LOCAL records never leave the node where they were made (R11): a sender that sends them
+            // anyway is either refused or has them dropped here.
+            if (ctx.plan.rejectsLocalRecords()) {
+                throw new DibexException(key + " from " + body.peer + " carries records of a LOCAL register"
+                        + " (" + localRegisters(incoming) + "), which plan " + ctx.plan.name()
+                        + " keeps from leaving their node; the message is rejected (R11)");
+            }
+            body.notes.add(ctx.entry(JournalEntry.Kind.WARNING, body.peer, 0, 0, 1, 0, 0, key + " from "
+                    + body.peer + " carried records of a LOCAL register (" + localRegisters(incoming)
+                    + "): skipped, the rest loaded (R11)", List.of(key)));
+            incoming = Sequences.migrating(ctx.plan, incoming);
+            item = new MessageItem.Upsert(incoming, item.since());
+        }
         Digest incomingDigest = incoming == null ? Digest.ABSENT : ctx.plan.digest(incoming);
         Digest localDigest = local == null ? Digest.ABSENT : ctx.plan.digest(local);
         boolean tombstone = local == null && store.tombstone(key).isPresent();
@@ -552,7 +566,19 @@ final class Importer {
             }
         }
         registrar.register(store, key, local, incoming, body.peer);
+        // A load that changed something moves the boundaries of the sequences kept here (R14).
+        Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);
         body.applied++;
+    }
+
+    private String localRegisters(DataObject o) {
+        List<String> names = new ArrayList<>();
+        for (io.dibex.model.RecordSet set : o.recordSets()) {
+            if (ctx.plan.policyOf(set.register()) == io.dibex.MigrationPolicy.LOCAL) {
+                names.add(set.register());
+            }
+        }
+        return String.join(", ", names);
     }
 
     /**

@@ -60,4 +60,42 @@ final class Registrar {
         }
         return written;
     }
+
+    /**
+     * Registers an object's current state by the host's explicit request (R10): for one neighbour,
+     * its state if it goes there and otherwise its deletion or retraction; for every neighbour
+     * ({@code only} null), its state where it goes, or its deletion wherever its kind travels when
+     * {@code current} is null (a tombstone is held).
+     *
+     * @return how many registrations were written
+     */
+    int registerExplicitly(ExchangeStore store, ObjectKey key, DataObject current, String only) {
+        int written = 0;
+        for (String neighbour : plan.neighboursOf(me)) {
+            if (only != null && !neighbour.equals(only)) {
+                continue;
+            }
+            long seen = store.peer(neighbour).lastLoadedNo();
+            if (current != null && plan.goesTo(current, me, neighbour)) {
+                Digest d = plan.digest(current);
+                store.register(neighbour, key, d, Digest.ABSENT, seen);
+                written++;
+            } else if (only != null || current == null && travels(key, neighbour)) {
+                store.register(neighbour, key, Digest.ABSENT, Digest.ABSENT, seen);
+                if (current != null) {
+                    store.putRetraction(neighbour, key, clock.instant());
+                }
+                written++;
+            }
+        }
+        return written;
+    }
+
+    /** Whether the key's kind may travel from this node to the neighbour (R9's one-way kinds). */
+    private boolean travels(ObjectKey key, String neighbour) {
+        io.dibex.ObjectKind kind = plan.kind(key.kind()).orElseThrow();
+        boolean down = plan.isParentOf(me, neighbour);
+        return !(kind.direction() == io.dibex.ObjectKind.Direction.DOWN_ONLY && !down
+                || kind.direction() == io.dibex.ObjectKind.Direction.UP_ONLY && down);
+    }
 }

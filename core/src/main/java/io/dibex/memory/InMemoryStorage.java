@@ -71,6 +71,8 @@ public final class InMemoryStorage implements Storage {
     /** Per peer: the keys set aside from its messages, with the first message number listing them. */
     private final Map<String, TreeMap<ObjectKey, Long>> rejectedKeys = new HashMap<>();
     private final List<JournalEntry> journal = new ArrayList<>();
+    /** Per sequence: its boundary (R14). */
+    private final Map<String, io.dibex.model.SequenceBoundary> boundaries = new HashMap<>();
     private final TreeMap<ObjectKey, DataObject> objects = new TreeMap<>();
 
     /** An empty storage. */
@@ -112,6 +114,7 @@ public final class InMemoryStorage implements Storage {
             retractions.forEach((peer, keys) -> copy.retractions.put(peer, new TreeMap<>(keys)));
             rejectedKeys.forEach((peer, keys) -> copy.rejectedKeys.put(peer, new TreeMap<>(keys)));
             copy.journal.addAll(journal);
+            copy.boundaries.putAll(boundaries);
             copy.objects.putAll(objects);
             return copy;
         } finally {
@@ -486,6 +489,21 @@ public final class InMemoryStorage implements Storage {
                     }
                 }
                 return deleted;
+            }
+
+            @Override
+            public Optional<io.dibex.model.SequenceBoundary> sequenceBoundary(String sequence) {
+                check();
+                return Optional.ofNullable(boundaries.get(Objects.requireNonNull(sequence, "sequence")));
+            }
+
+            @Override
+            public void putSequenceBoundary(String sequence, io.dibex.model.SequenceBoundary boundary) {
+                check();
+                Objects.requireNonNull(boundary, "boundary");
+                io.dibex.model.SequenceBoundary old = boundaries.put(Objects.requireNonNull(sequence, "sequence"),
+                        boundary);
+                undo.push(() -> restore(boundaries, sequence, old));
             }
 
             @Override

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * dibex's own state, seen within one {@link StoreTransaction}: per-peer counters and message
- * ids, registrations, tombstones and the journal.
+ * ids, registrations, tombstones, sequence boundaries and the journal.
  *
  * <p>Contract, checked by the TCK ({@code io.dibex.tck.ExchangeStoreContract}):
  * <ul>
@@ -198,6 +198,30 @@ public interface ExchangeStore {
 
     /** Removes the rejected keys of {@code peer} listed since a number up to {@code acknowledgedNo}. */
     void pruneRejectedKeys(String peer, long acknowledgedNo);
+
+    // ---- sequence boundaries (R14)
+
+    /**
+     * The boundary of the sequence named {@code sequence}, if one was ever stored. The engine
+     * reads and writes it in the same transaction as the document write that moves it, so a
+     * store must give it the same isolation as everything else.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: a store without sequence
+     * boundaries can serve only plans that declare no sequence.
+     */
+    default Optional<io.dibex.model.SequenceBoundary> sequenceBoundary(String sequence) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no sequence boundaries (R14)");
+    }
+
+    /**
+     * Stores the boundary of the sequence named {@code sequence}, replacing an earlier one.
+     * Durable like any other write once the transaction commits.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, as {@link #sequenceBoundary}.
+     */
+    default void putSequenceBoundary(String sequence, io.dibex.model.SequenceBoundary boundary) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no sequence boundaries (R14)");
+    }
 
     // ---- journal (R15)
 

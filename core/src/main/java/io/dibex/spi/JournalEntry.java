@@ -51,6 +51,8 @@ public record JournalEntry(
         CONFLICT,
         /** An object the host refused was set aside (R6 quarantine). */
         QUARANTINE,
+        /** A sequence restore reposted documents, finished, or stopped (R14). */
+        SEQUENCE,
         /** Something worth an operator's attention that did not fail the step. */
         WARNING
     }

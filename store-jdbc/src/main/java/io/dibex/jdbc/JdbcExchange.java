@@ -3,6 +3,7 @@ package io.dibex.jdbc;
 import io.dibex.StorageException;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
+import io.dibex.model.SequenceBoundary;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
 import io.dibex.spi.PeerState;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -450,6 +452,41 @@ final class JdbcExchange implements ExchangeStore {
         update(what, "UPDATE dibex_registration SET base = last_sent_digest"
                 + " WHERE peer = ? AND last_sent_no BETWEEN 1 AND ? AND base <> last_sent_digest", peer, k);
         return deleted;
+    }
+
+    // ---- sequence boundaries (R14)
+
+    @Override
+    public Optional<SequenceBoundary> sequenceBoundary(String sequence) {
+        Objects.requireNonNull(sequence, "sequence");
+        flush();
+        return tx.sql("read the boundary of sequence " + sequence, () -> {
+            try (PreparedStatement p = tx.connection().prepareStatement(
+                    "SELECT at_time, kind, id, past FROM dibex_sequence_boundary WHERE sequence_name = ?")) {
+                p.setString(1, sequence);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(new SequenceBoundary(LocalDateTime.parse(r.getString(1)),
+                            new ObjectKey(r.getString(2), r.getString(3)), r.getBoolean(4)))
+                            : Optional.<SequenceBoundary>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void putSequenceBoundary(String sequence, SequenceBoundary boundary) {
+        Objects.requireNonNull(sequence, "sequence");
+        Objects.requireNonNull(boundary, "boundary");
+        String what = "move the boundary of sequence " + sequence + " to " + boundary;
+        // ISO text keeps every nanosecond and every year, which a TIMESTAMP column may not.
+        String at = boundary.at().toString();
+        if (update(what, "UPDATE dibex_sequence_boundary SET at_time = ?, kind = ?, id = ?, past = ?"
+                + " WHERE sequence_name = ?", at, boundary.document().kind(), boundary.document().id(),
+                boundary.past(), sequence) == 0) {
+            update(what, "INSERT INTO dibex_sequence_boundary (sequence_name, at_time, kind, id, past)"
+                    + " VALUES (?, ?, ?, ?, ?)", sequence, at, boundary.document().kind(), boundary.document().id(),
+                    boundary.past());
+        }
     }
 
     // ---- tombstones

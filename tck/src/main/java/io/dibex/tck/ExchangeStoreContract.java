@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dibex.StorageException;
 import io.dibex.model.Digest;
 import io.dibex.model.DataObject;
+import io.dibex.model.SequenceBoundary;
 import io.dibex.model.Value;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
@@ -19,6 +20,7 @@ import io.dibex.spi.Registration;
 import io.dibex.spi.Storage;
 import io.dibex.spi.StoreTransaction;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -523,6 +525,35 @@ public abstract class ExchangeStoreContract {
         assertThat(found(x -> x.removeTombstone(key("a")))).isTrue();
         assertThat(found(x -> x.removeTombstone(key("a")))).isFalse();
         assertThat(read((ExchangeStore x) -> x.tombstone(key("a")))).isEmpty();
+    }
+
+    // ---- sequence boundaries (R14)
+
+    /**
+     * A sequence boundary round-trips exactly (nanoseconds, years far off, both sides of a point),
+     * is kept per sequence, replaced by a later put, and rolled back with its transaction.
+     */
+    @Test
+    void sequenceBoundariesRoundTripPerSequenceAndRollBack() {
+        SequenceBoundary first = SequenceBoundary.before(LocalDateTime.of(2024, 3, 1, 9, 30, 0, 123_456_789), key("a"));
+        SequenceBoundary second = SequenceBoundary.pastOf(LocalDateTime.of(1, 1, 1, 0, 0), key("b"));
+        SequenceBoundary third = SequenceBoundary.pastOf(LocalDateTime.of(9999, 12, 31, 23, 59, 59), key("c"));
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("Main"))).isEmpty();
+        write(x -> {
+            x.putSequenceBoundary("Main", first);
+            x.putSequenceBoundary("Other", third);
+        });
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("Main"))).contains(first);
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("Other"))).contains(third);
+        write(x -> x.putSequenceBoundary("Main", second));
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("Main"))).contains(second);
+        try (StoreTransaction tx = storage.begin()) {
+            tx.exchange().putSequenceBoundary("Main", first);
+            tx.exchange().putSequenceBoundary("New", first);
+            assertThat(tx.exchange().sequenceBoundary("Main")).contains(first);
+        }
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("Main"))).contains(second);
+        assertThat(read((ExchangeStore x) -> x.sequenceBoundary("New"))).isEmpty();
     }
 
     // ---- retractions (R4, R9)
