@@ -40,6 +40,7 @@ public final class ExchangePlan {
     private final PoisonPolicy poisonPolicy;
     private final Map<String, Sequence> sequences;
     private final boolean rejectLocalRecords;
+    private final Set<String> repostAtCentral;
 
     private ExchangePlan(Builder b) {
         if (b.central == null) {
@@ -81,6 +82,14 @@ public final class ExchangePlan {
         }
         this.sequences = Collections.unmodifiableMap(new LinkedHashMap<>(b.sequences));
         this.rejectLocalRecords = b.rejectLocalRecords;
+        for (String kind : b.repostAtCentral) {
+            ObjectKind k = kinds.get(kind);
+            if (k == null || k.category() != ObjectKind.Category.DOCUMENT) {
+                throw new IllegalArgumentException("plan " + name + " marks kind " + kind + " for reposting at the"
+                        + " central node, but declares no document kind of that name");
+            }
+        }
+        this.repostAtCentral = Set.copyOf(b.repostAtCentral);
     }
 
     private void collect(String node, Set<String> into) {
@@ -177,6 +186,14 @@ public final class ExchangePlan {
      */
     public boolean rejectsLocalRecords() {
         return rejectLocalRecords;
+    }
+
+    /**
+     * Whether the central node marks a document of {@code kind} that it loads from a peripheral
+     * node for reposting there (seed 004's alternative to a sequence; see {@code Node.repostMarked}).
+     */
+    public boolean repostsAtCentral(String kind) {
+        return repostAtCentral.contains(kind);
     }
 
     /** The routing predicate. */
@@ -282,6 +299,7 @@ public final class ExchangePlan {
         private PoisonPolicy poisonPolicy = PoisonPolicy.KEEP_FAILING;
         private final Map<String, Sequence> sequences = new LinkedHashMap<>();
         private boolean rejectLocalRecords;
+        private final Set<String> repostAtCentral = new java.util.LinkedHashSet<>();
 
         private Builder(String name) {
             this.name = Names.requireName(name, "plan name");
@@ -338,6 +356,20 @@ public final class ExchangePlan {
          */
         public Builder rejectLocalRecords(boolean on) {
             this.rejectLocalRecords = on;
+            return this;
+        }
+
+        /**
+         * Marks the documents of these kinds that the central node loads from a peripheral node,
+         * where they were posted without the central node's own records: a mark kept in the
+         * exchange store, outside the document, until {@code Node.repostMarked} reposts them at the
+         * central node (seed 004's alternative to using a sequence for it, R14). The kinds must be
+         * declared as documents by the time the plan is built.
+         */
+        public Builder repostAtCentral(String... kinds) {
+            for (String kind : kinds) {
+                repostAtCentral.add(Objects.requireNonNull(kind, "kind"));
+            }
             return this;
         }
 

@@ -202,6 +202,29 @@ public final class Node {
         return restoreSequence(sequence, upTo, posting, Sequence.Progress.NONE);
     }
 
+    /**
+     * Reposts at this central node every document marked when it was loaded from a peripheral node
+     * ({@link ExchangePlan.Builder#repostAtCentral}), each in its own transaction with its
+     * registration suppressed (R10), so that the reposting sends nothing back; the mark goes in the
+     * same transaction. Seed 004 runs this before the sequence restore. A document deleted since is
+     * only unmarked. An interrupted or failed run resumes with what is still marked.
+     *
+     * @param posting the host's posting code
+     * @param progress told of each reposted document, with the number marked at the start as total
+     * @return how many documents were reposted
+     * @throws IllegalStateException when this node is not the central node
+     * @throws DibexException when the posting code fails (its exception is the cause; that document
+     *     stays marked) or the store does
+     */
+    public long repostMarked(Sequence.Posting posting, Sequence.Progress progress) {
+        return engine.repostMarked(posting, progress);
+    }
+
+    /** {@link #repostMarked(Sequence.Posting, Sequence.Progress)} without progress reports. */
+    public long repostMarked(Sequence.Posting posting) {
+        return repostMarked(posting, Sequence.Progress.NONE);
+    }
+
     /** Builds a {@link Node}. */
     public static final class Builder {
         private final ExchangePlan plan;

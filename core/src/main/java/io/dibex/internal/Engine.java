@@ -135,6 +135,23 @@ public final class Engine {
         }
     }
 
+    /** See {@link Node#repostMarked}. */
+    public long repostMarked(Sequence.Posting posting, Sequence.Progress progress) {
+        Objects.requireNonNull(posting, "posting");
+        Objects.requireNonNull(progress, "progress");
+        if (!ctx.me.equals(ctx.plan.central())) {
+            throw new IllegalStateException("documents are marked for reposting at the central node "
+                    + ctx.plan.central() + " only, not at " + ctx.me);
+        }
+        Lock lock = restoreLocks.computeIfAbsent("", s -> new ReentrantLock());
+        lock.lock();
+        try {
+            return new Reposting(ctx, registrar, posting, progress).run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Sequence requireKept(String sequence) {
         Sequence seq = ctx.plan.sequences().get(sequence);
         if (seq == null) {

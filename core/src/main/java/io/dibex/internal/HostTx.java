@@ -102,6 +102,9 @@ final class HostTx implements HostTransaction {
         boolean suppress = suppressed.remove(key);
         tx.objects().delete(key);
         tx.exchange().putTombstone(key, ctx.clock.instant());
+        if (ctx.plan.repostsAtCentral(key.kind())) {
+            tx.exchange().removeRepostMark(key); // nothing left to repost
+        }
         if (kind.autoRegister()) {
             registrar.register(tx.exchange(), key, before, null, null);
         }

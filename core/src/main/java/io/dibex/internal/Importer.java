@@ -565,6 +565,14 @@ final class Importer {
                 store.unregister(body.peer, key);
             }
         }
+        if (ctx.plan.repostsAtCentral(key.kind()) && ctx.me.equals(ctx.plan.central())) {
+            // Posted at a peripheral node: to be reposted here (seed 004's mark, outside the document).
+            if (incoming != null) {
+                store.putRepostMark(key);
+            } else {
+                store.removeRepostMark(key);
+            }
+        }
         registrar.register(store, key, local, incoming, body.peer);
         // A load that changed something moves the boundaries of the sequences kept here (R14).
         Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);

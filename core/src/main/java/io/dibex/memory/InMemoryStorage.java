@@ -66,6 +66,8 @@ public final class InMemoryStorage implements Storage {
     private final Map<String, TreeMap<Long, UUID>> sentIds = new HashMap<>();
     private final Map<String, RegistrationTable> registrations = new HashMap<>();
     private final TreeMap<ObjectKey, Instant> tombstones = new TreeMap<>();
+    /** The documents marked to be reposted at this node. */
+    private final java.util.TreeSet<ObjectKey> repostMarks = new java.util.TreeSet<>();
     /** Per peer: the keys retracted from it, with when. */
     private final Map<String, TreeMap<ObjectKey, Instant>> retractions = new HashMap<>();
     /** Per peer: the keys set aside from its messages, with the first message number listing them. */
@@ -112,6 +114,7 @@ public final class InMemoryStorage implements Storage {
             registrations.forEach((peer, table) -> copy.registrations.put(peer, table.copy()));
             copy.tombstones.putAll(tombstones);
             retractions.forEach((peer, keys) -> copy.retractions.put(peer, new TreeMap<>(keys)));
+            copy.repostMarks.addAll(repostMarks);
             rejectedKeys.forEach((peer, keys) -> copy.rejectedKeys.put(peer, new TreeMap<>(keys)));
             copy.journal.addAll(journal);
             copy.boundaries.putAll(boundaries);
@@ -535,6 +538,42 @@ public final class InMemoryStorage implements Storage {
                     undo.push(() -> tombstones.put(key, old));
                 }
                 return doomed.size();
+            }
+
+            @Override
+            public void putRepostMark(ObjectKey key) {
+                check();
+                if (repostMarks.add(Objects.requireNonNull(key, "key"))) {
+                    undo.push(() -> repostMarks.remove(key));
+                }
+            }
+
+            @Override
+            public boolean removeRepostMark(ObjectKey key) {
+                check();
+                if (repostMarks.remove(Objects.requireNonNull(key, "key"))) {
+                    undo.push(() -> repostMarks.add(key));
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            public Stream<ObjectKey> repostMarks() {
+                check();
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public ObjectKey next() {
+                        ObjectKey key = last == null ? (repostMarks.isEmpty() ? null : repostMarks.first())
+                                : repostMarks.higher(last);
+                        if (key != null) {
+                            last = key;
+                        }
+                        return key;
+                    }
+                });
             }
 
             @Override

@@ -184,6 +184,17 @@ public interface ExchangeStore {
     /** Deletes the retraction records made before {@code before} (the tombstone retention, R13). */
     long pruneRetractions(Instant before);
 
+    // ---- documents to repost at the central node (seed 004)
+
+    /** Marks {@code key} to be reposted at this (central) node; marking it again changes nothing. */
+    void putRepostMark(ObjectKey key);
+
+    /** Removes the mark of {@code key}; returns whether there was one. */
+    boolean removeRepostMark(ObjectKey key);
+
+    /** The marked keys, in key order. The caller closes the stream. */
+    Stream<ObjectKey> repostMarks();
+
     // ---- keys this node set aside (R6 quarantine)
 
     /**

@@ -543,6 +543,34 @@ final class JdbcExchange implements ExchangeStore {
                 before.getEpochSecond(), before.getEpochSecond(), before.getNano());
     }
 
+    // ---- documents to repost at the central node
+
+    @Override
+    public void putRepostMark(ObjectKey key) {
+        Objects.requireNonNull(key, "key");
+        String what = "mark " + key + " for reposting";
+        if (update(what, "UPDATE dibex_repost_mark SET kind = kind WHERE kind = ? AND id = ?", key.kind(),
+                key.id()) == 0) {
+            update(what, "INSERT INTO dibex_repost_mark (kind, id) VALUES (?, ?)", key.kind(), key.id());
+        }
+    }
+
+    @Override
+    public boolean removeRepostMark(ObjectKey key) {
+        Objects.requireNonNull(key, "key");
+        return update("unmark " + key + " for reposting", "DELETE FROM dibex_repost_mark WHERE kind = ? AND id = ?",
+                key.kind(), key.id()) > 0;
+    }
+
+    @Override
+    public Stream<ObjectKey> repostMarks() {
+        flush();
+        PreparedStatement p = tx.sql("list the documents marked for reposting", () -> prepareStream(
+                "SELECT kind, id FROM dibex_repost_mark ORDER BY kind, id"));
+        return tx.stream("list the documents marked for reposting", p,
+                r -> new ObjectKey(r.getString(1), r.getString(2)));
+    }
+
     // ---- retractions
 
     @Override

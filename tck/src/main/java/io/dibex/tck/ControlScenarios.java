@@ -399,6 +399,53 @@ public abstract class ControlScenarios {
     }
 
     @Test
+    @DisplayName("documents posted at branches are marked when the central node loads them, reposted there once with nothing sent back, a deleted one only unmarked, and a failed run resumes (seed 004)")
+    void markedDocumentsAreRepostedAtTheCentre() {
+        assertThatThrownBy(() -> TestPlans.tradeBuilder("Trade").repostAtCentral(TestPlans.ITEM).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no document kind");
+        ExchangePlan plan = TestPlans.tradeBuilder("Trade")
+                .register(STOCK, MigrationPolicy.MIGRATE)
+                .register(COST, MigrationPolicy.LOCAL)
+                .repostAtCentral(TestPlans.SALE)
+                .build();
+        net = new Network(plan, config());
+        net.put("B1", sale("A", 2, 1));
+        net.put("B2", sale("B", 3, 2));
+        net.put("B11", sale("X", 4, 3));
+        net.put("C", sale("Z", 5, 1)); // posted at the central node itself: not marked
+        net.settle(10);
+        net.delete("B11", saleKey("X"));
+        net.settle(10);
+
+        List<ObjectKey> order = new ArrayList<>();
+        Sequence.Posting costing = costing(order);
+        Sequence.Posting failingAtB = (tx, doc) -> {
+            costing.post(tx, doc);
+            if (doc.key().equals(saleKey("B"))) {
+                throw new java.io.IOException("printer on fire");
+            }
+        };
+        List<String> progress = new ArrayList<>();
+        assertThatThrownBy(() -> net.node("C").repostMarked(failingAtB,
+                (doc, done, total) -> progress.add(doc.id() + " " + done + "/" + total)))
+                .isInstanceOf(DibexException.class).hasMessageContaining("printer on fire");
+        assertThat(progress).containsExactly("A 1/2");
+        assertThat(net.get("C", saleKey("B"))).as("rolled back, still marked").contains(sale("B", 3, 2));
+
+        assertThat(net.node("C").repostMarked(costing)).isEqualTo(1);
+        assertThat(order).containsExactly(saleKey("A"), saleKey("B"), saleKey("B"));
+        assertThat(net.get("C", saleKey("A"))).contains(withCost(sale("A", 2, 1), "10.00"));
+        assertThat(net.get("C", saleKey("B"))).contains(withCost(sale("B", 3, 2), "20.00"));
+        assertThat(net.get("C", saleKey("Z"))).as("not marked").contains(sale("Z", 5, 1));
+        for (String peer : List.of("B1", "B2")) {
+            assertThat(net.node("C").pendingRegistrations(peer)).as("reposting sent nowhere: " + peer).isZero();
+        }
+        assertThat(net.node("C").repostMarked(costing)).as("nothing left marked").isZero();
+        assertThat(order).hasSize(3);
+        assertThatThrownBy(() -> net.node("B1").repostMarked(costing)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     @DisplayName("a write that moves the boundary back while a restore runs makes it scan again from there (R14)")
     void writeDuringRestoreIsReposted() {
         network();

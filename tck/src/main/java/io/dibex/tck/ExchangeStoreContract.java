@@ -556,6 +556,28 @@ public abstract class ExchangeStoreContract {
         assertThat(read((ExchangeStore x) -> x.sequenceBoundary("New"))).isEmpty();
     }
 
+    // ---- documents to repost at the central node (seed 004)
+
+    /** Repost marks are put (twice is once), listed in key order, removed, and rolled back with their transaction. */
+    @Test
+    void repostMarksArePutListedRemovedAndRolledBack() {
+        write(x -> {
+            x.putRepostMark(key("b"));
+            x.putRepostMark(key("a"));
+            x.putRepostMark(key("b"));
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.repostMarks()))).containsExactly(key("a"), key("b"));
+        assertThat(found(x -> x.removeRepostMark(key("a")))).isTrue();
+        assertThat(found(x -> x.removeRepostMark(key("a")))).isFalse();
+        assertThat(read((ExchangeStore x) -> drain(x.repostMarks()))).containsExactly(key("b"));
+        assertThatThrownBy(() -> write(x -> {
+            x.putRepostMark(key("c"));
+            x.removeRepostMark(key("b"));
+            throw new IllegalStateException("rolled back");
+        })).hasMessageContaining("rolled back");
+        assertThat(read((ExchangeStore x) -> drain(x.repostMarks()))).containsExactly(key("b"));
+    }
+
     // ---- retractions (R4, R9)
 
     /**

@@ -73,6 +73,13 @@ CREATE TABLE IF NOT EXISTS dibex_retraction (
     PRIMARY KEY (peer, kind, id)
 );
 
+-- Documents to repost at the central node, marked when loaded from a peripheral node (seed 004).
+CREATE TABLE IF NOT EXISTS dibex_repost_mark (
+    kind VARCHAR(128) NOT NULL,
+    id VARCHAR(256) NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+
 -- Keys this node set aside from a peer's messages, listed in its headers since a number (R6).
 CREATE TABLE IF NOT EXISTS dibex_rejected_key (
     peer VARCHAR(128) NOT NULL,
