@@ -155,6 +155,7 @@ final class V8Body {
         DataObject.Builder object = DataObject.builder(key);
         V8Fields.Context context = fields.object(kind);
         context.begin();
+        String firstTable = null;
         Set<String> tables = null;
         while (in.nextChild()) {
             String field = in.localName();
@@ -177,10 +178,20 @@ final class V8Body {
                 int n = in.readTextOrChild(where.at(field, key, null));
                 if (n < 0 || n == 0 && slot.type == null) {
                     // Rows, or an empty element of no type: a tabular part.
-                    if (tables == null) {
+                    // Most objects have one tabular part or two: a set only from the third.
+                    boolean again;
+                    if (firstTable == null) {
+                        firstTable = field;
+                        again = false;
+                    } else if (tables == null) {
+                        again = field.equals(firstTable);
                         tables = new HashSet<>();
+                        tables.add(firstTable);
+                        tables.add(field);
+                    } else {
+                        again = !tables.add(field);
                     }
-                    if (!tables.add(field)) {
+                    if (again) {
                         throw in.malformed("tabular part " + field + " of " + key + " appears twice");
                     }
                     List<Row> rows = n < 0 ? rows(context.table(field), key, field) : List.of();
@@ -210,6 +221,11 @@ final class V8Body {
                 break;
             }
             String name = in.localName();
+            if (name == objectElement) {
+                // Another object of the same kind, the usual case: no record set (R11).
+                pending = true;
+                break;
+            }
             int dot = name.indexOf('.');
             if (dot <= 0 || !RECORD_SETS.contains(name.substring(0, dot)) || !isData(in.namespace())) {
                 pending = true;
