@@ -171,12 +171,15 @@ final class Utf8Source extends Reader {
                         continue;
                     }
                 }
-                int c = b[p];
-                if (!PLAIN[c & 0xFF]) {
+                // Up to eight bytes one by one (the word holds a line break, a tab or a non-ASCII byte).
+                int until = Math.min(stop, p + 8);
+                while (p < until && PLAIN[b[p] & 0xFF]) {
+                    cbuf[o++] = (char) b[p];
+                    p++;
+                }
+                if (p < until) {
                     break;
                 }
-                cbuf[o++] = (char) c;
-                p++;
             }
             if (p >= stop) {
                 continue;
