@@ -6,6 +6,9 @@ import io.dibex.codec.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Decodes a message's bytes strictly, before the parser sees them (R16): UTF-8 only, with or
@@ -47,6 +50,25 @@ final class Utf8Source extends Reader {
         PLAIN['\n'] = true;
         PLAIN['\r'] = true;
     }
+    /** Reads eight bytes as one long, the first byte lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_SEVEN = 0x7F7F7F7F7F7F7F7FL;
+    /** Four two-byte sequences: each lead 110xxxxx, each continuation 10xxxxxx. */
+    private static final long TWO_BYTE_MASK = 0xC0E0C0E0C0E0C0E0L;
+    private static final long TWO_BYTE_FORM = 0x80C080C080C080C0L;
+    /**
+     * A lead below C2 (overlong) has none of the bits 0x1E: adding 0xFF to each lead's bits 0x1E
+     * carries into bit 8 of its 16-bit lane exactly when one is set.
+     */
+    private static final long OVERLONG_BITS = 0x001E001E001E001EL;
+    private static final long OVERLONG_CARRY = 0x00FF00FF00FF00FFL;
+    private static final long OVERLONG_TEST = 0x0100010001000100L;
+    private static final long LEAD_BITS = 0x001F001F001F001FL;
+    private static final long CONTINUATION_BITS = 0x003F003F003F003FL;
     /** Room for the longest lookahead: a four-byte sequence, or {@code <![} after a {@code <}. */
     private static final int LOOKAHEAD = 4;
 
@@ -126,35 +148,71 @@ final class Utf8Source extends Reader {
                 p = pos;
                 continue;
             }
-            // The bulk of any message: runs of ASCII, one table lookup a byte, and runs of two-byte
-            // sequences (Cyrillic, accented Latin). Line breaks and '<' '>' (the tag guard) do not
-            // interrupt a run: account() finds them afterwards, in a pass without branches to mispredict.
+            // The bulk of any message: runs of ASCII and runs of two-byte sequences (Cyrillic, accented
+            // Latin), eight bytes at a time where they can be checked as one long, else a byte or a
+            // sequence at a time. Line breaks and '<' '>' (the tag guard) do not interrupt a run:
+            // account() finds them afterwards, in a pass without branches to mispredict.
             int stop = Math.min(safe, p + (limit - o));
             while (p < stop) {
-                int c = b[p];
-                if (!PLAIN[c & 0xFF]) {
+                if (p + 8 <= stop) {
+                    long w = (long) LONGS.get(b, p);
+                    if ((w & HIGH_BITS) == 0 && ((w - SPACES) & HIGH_BITS) == 0) {
+                        // Eight bytes of ASCII, none below U+0020 (the subtraction borrows only there).
+                        cbuf[o] = (char) (w & 0x7F);
+                        cbuf[o + 1] = (char) ((w >>> 8) & 0x7F);
+                        cbuf[o + 2] = (char) ((w >>> 16) & 0x7F);
+                        cbuf[o + 3] = (char) ((w >>> 24) & 0x7F);
+                        cbuf[o + 4] = (char) ((w >>> 32) & 0x7F);
+                        cbuf[o + 5] = (char) ((w >>> 40) & 0x7F);
+                        cbuf[o + 6] = (char) ((w >>> 48) & 0x7F);
+                        cbuf[o + 7] = (char) (w >>> 56);
+                        o += 8;
+                        p += 8;
+                        continue;
+                    }
+                }
+                // Up to eight bytes one by one (the word holds a line break, a tab or a non-ASCII byte).
+                int until = Math.min(stop, p + 8);
+                while (p < until && PLAIN[b[p] & 0xFF]) {
+                    cbuf[o++] = (char) b[p];
+                    p++;
+                }
+                if (p < until) {
                     break;
                 }
-                cbuf[o++] = (char) c;
-                p++;
             }
             if (p >= stop) {
                 continue;
             }
             int c = b[p];
             if (c >= (byte) 0xC2 && c <= (byte) 0xDF) {
-                // Lead C2..DF, one continuation byte.
+                // Lead C2..DF, one continuation byte: four such sequences at a time, then one by one.
+                while (p + 8 <= stop) {
+                    long w = (long) LONGS.get(b, p);
+                    if ((w & TWO_BYTE_MASK) != TWO_BYTE_FORM
+                            || ((w & OVERLONG_BITS) + OVERLONG_CARRY & OVERLONG_TEST) != OVERLONG_TEST) {
+                        break;
+                    }
+                    long chars4 = ((w & LEAD_BITS) << 6) | ((w >>> 8) & CONTINUATION_BITS);
+                    cbuf[o] = (char) chars4;
+                    cbuf[o + 1] = (char) (chars4 >>> 16);
+                    cbuf[o + 2] = (char) (chars4 >>> 32);
+                    cbuf[o + 3] = (char) (chars4 >>> 48);
+                    o += 4;
+                    p += 8;
+                }
+                if (p >= stop) {
+                    continue;
+                }
+                c = b[p];
                 int c2;
-                while (p + 1 < end && ((c2 = b[p + 1]) & 0xC0) == 0x80) {
+                while (c >= (byte) 0xC2 && c <= (byte) 0xDF && p + 1 < end && ((c2 = b[p + 1]) & 0xC0) == 0x80) {
                     cbuf[o++] = (char) (((c & 0x1F) << 6) | (c2 & 0x3F));
                     p += 2;
                     if (p >= stop) {
                         break;
                     }
                     c = b[p];
-                    if (c < (byte) 0xC2 || c > (byte) 0xDF) {
-                        break;
-                    }
                 }
                 if (p >= stop || c < (byte) 0xC2 || c > (byte) 0xDF) {
                     continue;
@@ -254,7 +312,14 @@ final class Utf8Source extends Reader {
             return;
         }
         int newlines = 0;
-        for (int i = from; i < upTo; i++) {
+        int i8 = from;
+        for (; i8 + 8 <= upTo; i8 += 8) {
+            // A byte of w is zero where the byte is '\n'; t gets the high bit of exactly those bytes.
+            long w = (long) LONGS.get(b, i8) ^ NEWLINES;
+            long t = ~(((w & LOW_SEVEN) + LOW_SEVEN) | w | LOW_SEVEN);
+            newlines += Long.bitCount(t);
+        }
+        for (int i = i8; i < upTo; i++) {
             newlines += b[i] == '\n' ? 1 : 0;
         }
         boolean lineFound = newlines == 0;

@@ -49,6 +49,12 @@ final class V8Body {
     private boolean ended;
     private boolean inWrapper;
     private final Where where = new Where();
+    /**
+     * The element name of the last object read ({@code DocumentObject.X}) and its kind, so that the
+     * objects of one kind that follow share one kind string instead of cutting a new one each.
+     */
+    private String objectElement;
+    private String objectKind;
 
     V8Body(XmlInput in, V8Fields fields, Limits limits) {
         this.in = in;
@@ -97,11 +103,18 @@ final class V8Body {
                 long since = Headers.since(in);
                 return new MessageItem.Deletion(deletion(), since);
             }
+            if (name == objectElement) {
+                // The parser interns names: the same element as the last object's, so the same kind.
+                long since = Headers.since(in);
+                return new MessageItem.Upsert(object(objectKind), since);
+            }
             int dot = name.indexOf('.');
             String prefix = dot > 0 ? name.substring(0, dot) : name;
             if (dot > 0 && dot < name.length() - 1 && OBJECTS.contains(prefix)) {
                 long since = Headers.since(in);
-                return new MessageItem.Upsert(object(name.substring(dot + 1)), since);
+                objectElement = name;
+                objectKind = name.substring(dot + 1);
+                return new MessageItem.Upsert(object(objectKind), since);
             }
             if (RECORD_SETS.contains(prefix)) {
                 throw in.malformed("record set " + name + " does not follow its recorder: a record set travels right"
@@ -141,6 +154,8 @@ final class V8Body {
         ObjectKey key = key(kind, in.readString(ref), ref);
         DataObject.Builder object = DataObject.builder(key);
         V8Fields.Context context = fields.object(kind);
+        context.begin();
+        String firstTable = null;
         Set<String> tables = null;
         while (in.nextChild()) {
             String field = in.localName();
@@ -163,13 +178,23 @@ final class V8Body {
                 int n = in.readTextOrChild(where.at(field, key, null));
                 if (n < 0 || n == 0 && slot.type == null) {
                     // Rows, or an empty element of no type: a tabular part.
-                    if (tables == null) {
+                    // Most objects have one tabular part or two: a set only from the third.
+                    boolean again;
+                    if (firstTable == null) {
+                        firstTable = field;
+                        again = false;
+                    } else if (tables == null) {
+                        again = field.equals(firstTable);
                         tables = new HashSet<>();
+                        tables.add(firstTable);
+                        tables.add(field);
+                    } else {
+                        again = !tables.add(field);
                     }
-                    if (!tables.add(field)) {
+                    if (again) {
                         throw in.malformed("tabular part " + field + " of " + key + " appears twice");
                     }
-                    List<Row> rows = n < 0 ? rows(key, field) : List.of();
+                    List<Row> rows = n < 0 ? rows(context.table(field), key, field) : List.of();
                     try {
                         object.table(field, rows);
                     } catch (IllegalArgumentException e) {
@@ -196,6 +221,11 @@ final class V8Body {
                 break;
             }
             String name = in.localName();
+            if (name == objectElement) {
+                // Another object of the same kind, the usual case: no record set (R11).
+                pending = true;
+                break;
+            }
             int dot = name.indexOf('.');
             if (dot <= 0 || !RECORD_SETS.contains(name.substring(0, dot)) || !isData(in.namespace())) {
                 pending = true;
@@ -213,10 +243,9 @@ final class V8Body {
         return object.build();
     }
 
-    private List<Row> rows(ObjectKey key, String table) {
-        V8Fields.Context context = fields.row(key.kind(), table);
+    private List<Row> rows(V8Fields.Context context, ObjectKey key, String table) {
         List<Row> rows = new ArrayList<>();
-        Object what = Where.lazy("tabular part " + table + " of ", key);
+        Object what = Where.lazy("tabular part ", table, " of ", key);
         // readTextOrChild left the reader on the first child's start tag.
         do {
             if (!in.localName().equals("Row") || !isData(in.namespace())) {
@@ -229,6 +258,7 @@ final class V8Body {
 
     private Row row(V8Fields.Context context, ObjectKey key, Object what) {
         Row.Builder values = Row.builder();
+        context.begin();
         while (in.nextChild()) {
             String field = in.localName();
             if (!isData(in.namespace())) {

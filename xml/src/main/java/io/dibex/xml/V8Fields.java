@@ -3,6 +3,7 @@ package io.dibex.xml;
 import io.dibex.ExchangePlan;
 import io.dibex.ObjectKind;
 import io.dibex.model.ValueType;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,6 +56,18 @@ final class V8Fields {
         private final boolean record;
         private final Map<String, Slot> slots = new HashMap<>();
         private final ObjectKind declared;
+        /**
+         * The fields in the order they were first met, with their slots: the parser interns names,
+         * and objects and rows of one kind list their fields in one order, so {@link #slot} usually
+         * finds the next field at {@code cursor} by one identity comparison.
+         */
+        private String[] order = new String[8];
+        private Slot[] orderSlots = new Slot[8];
+        private int orderSize;
+        private int cursor;
+        /** The last tabular part asked for, and its context. */
+        private String lastTable;
+        private Context lastTableContext;
 
         private Context(String kind, String table, boolean record) {
             this.kind = kind;
@@ -63,8 +76,22 @@ final class V8Fields {
             this.declared = record ? null : plan.kind(kind).orElse(null);
         }
 
+        /** Starts an object or a row: the next field is expected to be the first met so far. */
+        void begin() {
+            cursor = 0;
+        }
+
         /** The slot of a field. */
         Slot slot(String field) {
+            int c = cursor;
+            if (c < orderSize && order[c] == field) {
+                cursor = c + 1;
+                return orderSlots[c];
+            }
+            return slotByName(field);
+        }
+
+        private Slot slotByName(String field) {
             Slot s = slots.get(field);
             if (s == null) {
                 s = resolve(field);
@@ -72,7 +99,32 @@ final class V8Fields {
                     slots.put(field, s);
                 }
             }
+            for (int i = 0; i < orderSize; i++) {
+                if (order[i] == field) {
+                    cursor = i + 1;
+                    return s;
+                }
+            }
+            if (orderSize < 64) {
+                if (orderSize == order.length) {
+                    order = Arrays.copyOf(order, orderSize * 2);
+                    orderSlots = Arrays.copyOf(orderSlots, orderSize * 2);
+                }
+                order[orderSize] = field;
+                orderSlots[orderSize] = s;
+                orderSize++;
+                cursor = orderSize;
+            }
             return s;
+        }
+
+        /** The fields of the rows of tabular part {@code table} of this context's object kind. */
+        Context table(String table) {
+            if (table != lastTable) {
+                lastTableContext = row(kind, table);
+                lastTable = table;
+            }
+            return lastTableContext;
         }
 
         private Slot resolve(String field) {
@@ -140,6 +192,9 @@ final class V8Fields {
 
     private final ExchangePlan plan;
     private final Map<String, Context> contexts = new HashMap<>();
+    /** The last kind {@link #object} was asked for, and its context. */
+    private String lastKind;
+    private Context lastObject;
 
     V8Fields(ExchangePlan plan) {
         this.plan = plan;
@@ -147,7 +202,11 @@ final class V8Fields {
 
     /** The fields of an object of {@code kind}. */
     Context object(String kind) {
-        return context(kind, null, false, kind);
+        if (kind != lastKind) {
+            lastObject = context(kind, null, false, kind);
+            lastKind = kind;
+        }
+        return lastObject;
     }
 
     /** The fields of the rows of tabular part {@code table} of an object of {@code kind}. */

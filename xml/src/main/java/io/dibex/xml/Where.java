@@ -24,6 +24,16 @@ final class Where {
         return context == null ? "field " + field + " of " + key : "field " + field + " in a row of " + context;
     }
 
+    /** A fixed description built on demand from four parts: {@code a + b + c + d}. */
+    static Object lazy(String a, Object b, String c, Object d) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return a + b + c + d;
+            }
+        };
+    }
+
     /** A fixed description built on demand from two parts: {@code prefix + subject}. */
     static Object lazy(String prefix, Object subject) {
         return new Object() {
