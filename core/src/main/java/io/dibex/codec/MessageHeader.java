@@ -22,6 +22,9 @@ import java.util.UUID;
  * @param previousId the id of the sender's message {@code messageNo - 1} to the same recipient,
  *     or null (message 1, or a wire format without ids): a recipient that loaded a message of that
  *     number with another id learns that the sender was restored from a backup (R4)
+ * @param restoredSinceNo when {@code restored}: the number of the first message that carried the
+ *     flag since the sender found this restore, which tells one restore from the next; 0 when not
+ *     restored or not said
  */
 public record MessageHeader(
         String plan,
@@ -33,7 +36,8 @@ public record MessageHeader(
         UUID receivedId,
         boolean restored,
         List<ObjectKey> rejectedKeys,
-        UUID previousId) {
+        UUID previousId,
+        long restoredSinceNo) {
 
     /** Validates the numbers and copies the keys. */
     public MessageHeader {
@@ -54,12 +58,22 @@ public record MessageHeader(
         if (messageNo == 1 && previousId != null) {
             throw new IllegalArgumentException("message 1 has no previous message, yet a previousId is given");
         }
+        if (restoredSinceNo < 0 || restoredSinceNo > messageNo || (restoredSinceNo > 0 && !restored)) {
+            throw new IllegalArgumentException("restoredSinceNo must be 0, or at most messageNo " + messageNo
+                    + " on a restored message, got " + restoredSinceNo);
+        }
+    }
+
+    /** A header that does not say since when its restored flag goes out. */
+    public MessageHeader(String plan, String from, String to, long messageNo, UUID messageId, long receivedNo,
+            UUID receivedId, boolean restored, List<ObjectKey> rejectedKeys, UUID previousId) {
+        this(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejectedKeys, previousId, 0);
     }
 
     /** A header that names no previous message. */
     public MessageHeader(String plan, String from, String to, long messageNo, UUID messageId, long receivedNo,
             UUID receivedId, boolean restored, List<ObjectKey> rejectedKeys) {
-        this(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejectedKeys, null);
+        this(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejectedKeys, null, 0);
     }
 
     /**

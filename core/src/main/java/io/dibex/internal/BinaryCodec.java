@@ -23,8 +23,9 @@ import java.util.Objects;
  * magic    = 0x89 'D' 'B' 'X'
  * version  = 0x02
  * header   = string(plan) string(from) string(to) varint(messageNo) uuid(messageId)
- *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] varint(count) key{count}
- * flags    = one byte: 0x01 restored, 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
+ *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] [varint(restoredSinceNo)]
+ *            varint(count) key{count}
+ * flags    = one byte: 0x01 restored (restoredSinceNo follows), 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
  *            0x04 a previousId follows
  * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint
  * object   = key fields varint(count) (string(table) rows){count}

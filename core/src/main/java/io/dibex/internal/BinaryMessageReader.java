@@ -145,6 +145,7 @@ final class BinaryMessageReader implements MessageReader {
         }
         UUID receivedId = hasReceivedId ? in.readUuid("receivedId") : null;
         UUID previousId = (flags & BinaryFormat.FLAG_PREVIOUS_ID) != 0 ? in.readUuid("previousId") : null;
+        long restoredSince = (flags & BinaryFormat.FLAG_RESTORED) != 0 ? in.readVarLong("restoredSinceNo") : 0;
         long count = in.readCount("the number of rejected keys");
         List<ObjectKey> rejected = new ArrayList<>();
         for (long i = 0; i < count; i++) {
@@ -153,7 +154,7 @@ final class BinaryMessageReader implements MessageReader {
         }
         try {
             return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId,
-                    (flags & BinaryFormat.FLAG_RESTORED) != 0, rejected, previousId);
+                    (flags & BinaryFormat.FLAG_RESTORED) != 0, rejected, previousId, restoredSince);
         } catch (IllegalArgumentException e) {
             // Unreachable after the checks above; kept so that no JDK exception escapes the reader.
             throw in.malformed(0, "invalid header: " + e.getMessage(), e);

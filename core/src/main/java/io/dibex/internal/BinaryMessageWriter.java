@@ -198,6 +198,9 @@ final class BinaryMessageWriter implements MessageWriter {
         if (h.previousId() != null) {
             out.writeUuid(h.previousId());
         }
+        if (h.restored()) {
+            out.writeVarLong(h.restoredSinceNo());
+        }
         out.writeVarLong(h.rejectedKeys().size());
         for (ObjectKey key : h.rejectedKeys()) {
             writeKey(key);

@@ -156,7 +156,7 @@ final class Exporter {
         // number learns that this node was restored (R4). Implied ids chain nothing.
         UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                receivedId, flag, rejected, previous);
+                receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0);
         return new Allocation(header, numbered);
     }
 

@@ -289,7 +289,10 @@ final class Importer {
         }
         // A flagged message acknowledging less than the peer had acknowledged since its last restore
         // comes from yet another restore of it, which may have taken what it got back after the first.
-        boolean restoredAgain = h.restored() && ps.peerRestoredSinceNo() > 0 && h.receivedNo() < ps.acknowledgedNo();
+        // So does one whose restore began after the last message loaded from the peer: the peer's
+        // first restore had begun at or before a message of it this node loaded.
+        boolean restoredAgain = h.restored() && ps.peerRestoredSinceNo() > 0 && (h.receivedNo() < ps.acknowledgedNo()
+                || h.restoredSinceNo() > before.lastLoadedNo());
         if (h.restored() && (ps.peerRestoredSinceNo() == 0 || restoredAgain)) {
             long registered = registerEverything(tx, peer);
             ps = ps.withPeerRestoredSinceNo(ps.lastAllocatedNo() + 1);

@@ -83,7 +83,7 @@ class BinaryCodecTest {
         MessageHeader header = new MessageHeader("Trade", "Centre", "Shop1", Long.MAX_VALUE, MESSAGE_ID,
                 Long.MAX_VALUE - 1, RECEIVED_ID, true,
                 List.of(ObjectKey.of("Catalog.Goods", "000123"), ObjectKey.of("Document.Invoice", RECEIVED_ID)),
-                UUID.fromString("99999999-8888-7777-6666-555555555555"));
+                UUID.fromString("99999999-8888-7777-6666-555555555555"), Long.MAX_VALUE - 5);
 
         Message read = read(write(header, List.of()), input);
 
@@ -215,14 +215,15 @@ class BinaryCodecTest {
 
     @Test
     void writesTheDocumentedLayout() {
-        byte[] written = write(new MessageHeader("P", "a", "b", 300, MESSAGE_ID, 0, null, true, List.of()),
+        byte[] written = write(new MessageHeader("P", "a", "b", 300, MESSAGE_ID, 0, null, true, List.of(), null, 299),
                 List.of(new MessageItem.Upsert(DataObject.builder(ObjectKey.of("K", "1"))
                         .set("f", Value.of(-1)).set("d", Value.of(new BigDecimal("1.0"))).build()),
                         new MessageItem.Deletion(ObjectKey.of("K", "2"), 300)));
 
         byte[] expected = new Raw().magic().bytes(2).string("P").string("a").string("b")
                 .bytes(0xAC, 0x02) // 300
-                .uuid(MESSAGE_ID).bytes(0, 0x01, 0) // receivedNo 0, flags: restored, no rejected keys
+                .uuid(MESSAGE_ID).bytes(0, 0x01) // receivedNo 0, flags: restored
+                .bytes(0xAB, 0x02).bytes(0) // restored since message 299, no rejected keys
                 .bytes(0x01).varint(0).string("K").string("1") // upsert
                 .varint(2).string("f").bytes(0x03, 0x01) // int64 -1 as zigzag
                 .string("d").bytes(0x02, 0x02, 0x01, 0x0A) // decimal scale 1, unscaled 10

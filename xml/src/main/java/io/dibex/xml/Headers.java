@@ -77,6 +77,9 @@ final class Headers {
         }
         if (h.restored()) {
             out.indent(depth).element("dx:Restored", "true");
+            if (h.restoredSinceNo() > 0) {
+                out.indent(depth).element("dx:RestoredSince", Long.toString(h.restoredSinceNo()));
+            }
         }
         for (ObjectKey key : h.rejectedKeys()) {
             out.indent(depth).raw("<dx:Rejected").attribute("kind", key.kind()).attribute("id", key.id()).raw("/>");
@@ -114,6 +117,7 @@ final class Headers {
         UUID messageId = null;
         UUID receivedId = null;
         UUID previousId = null;
+        long restoredSince = -1;
         boolean restored = false;
         boolean restoredSeen = false;
         List<ObjectKey> rejected = new ArrayList<>();
@@ -149,6 +153,10 @@ final class Headers {
                     case "ReceivedId":
                         once(in, receivedId == null);
                         receivedId = uuid(in, name);
+                        break;
+                    case "RestoredSince":
+                        once(in, restoredSince < 0);
+                        restoredSince = number(in, name, false);
                         break;
                     case "PreviousId":
                         once(in, previousId == null);
@@ -195,11 +203,15 @@ final class Headers {
         if (messageNo == 1 && previousId != null) {
             throw in.malformed("dx:PreviousId is given but this is message 1: nothing came before it");
         }
+        if (restoredSince > 0 && (!restored || restoredSince > messageNo)) {
+            throw in.malformed("dx:RestoredSince " + restoredSince + " needs dx:Restored true and a number up to"
+                    + " this message's " + messageNo);
+        }
         if (receivedNo > 0 && receivedId == null) {
             receivedId = XmlCodec.impliedMessageId(plan, to, from, receivedNo);
         }
         return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejected,
-                previousId);
+                previousId, Math.max(restoredSince, 0));
     }
 
     /** Writes an item's {@code dx:since} attribute, when the additions are on and it is known. */

@@ -234,16 +234,22 @@ class XmlCodecTest {
 
         @ParameterizedTest
         @EnumSource(XmlDialect.class)
-        @DisplayName("the previous message's id travels as dx:PreviousId, only with the additions, and not on message 1 (R4)")
+        @DisplayName("the previous message's id and the restored flag's first number travel as dx:PreviousId and dx:RestoredSince, only with the additions (R4)")
         void previousIdTravelsWithTheAdditions(XmlDialect dialect) {
             UUID previous = UUID.fromString("99999999-8888-7777-6666-555555555555");
-            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of(), previous);
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, true, List.of(), previous, 17);
             byte[] bytes = Streams.write(codec(dialect), PLAN, h, List.of());
-            assertThat(text(bytes)).contains("<dx:PreviousId>" + previous + "</dx:PreviousId>");
+            assertThat(text(bytes)).contains("<dx:PreviousId>" + previous + "</dx:PreviousId>",
+                    "<dx:RestoredSince>17</dx:RestoredSince>");
             assertThat(Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE).header()).isEqualTo(h);
+            byte[] late = text(bytes).replace(">17<", ">21<").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, late, Streams.Input.WHOLE))
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:RestoredSince 21");
 
             XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
-            assertThat(text(Streams.write(plain, PLAN, h, List.of()))).doesNotContain("PreviousId");
+            MessageHeader unflagged = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of(),
+                    previous);
+            assertThat(text(Streams.write(plain, PLAN, unflagged, List.of()))).doesNotContain("PreviousId");
 
             MessageHeader first = new MessageHeader("Trade", "C", "B1", 1, ID, 0, null, false, List.of());
             byte[] forged = text(Streams.write(codec(dialect), PLAN, first, List.of())).replace("</dx:MessageId>",
