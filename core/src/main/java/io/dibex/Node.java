@@ -87,8 +87,9 @@ public final class Node {
      * @return what was sent, or empty when nothing was due
      * @throws IllegalArgumentException when {@code peer} is not a neighbour
      * @throws NumberingExhaustedException at {@code Long.MAX_VALUE} (R1)
-     * @throws StorageException, TransportException when the export fails: then no registration is
-     *     left marked with a number that no message carries to the transport
+     * @throws StorageException when the store fails: then no registration is left marked with a
+     *     number that no message carries to the transport
+     * @throws TransportException when the transport fails, with the same guarantee
      */
     public Optional<ExportResult> exportTo(String peer) {
         return engine.exportTo(peer);
