@@ -1,7 +1,9 @@
 package io.dibex.internal;
 
+import io.dibex.DibexException;
 import io.dibex.HostTransaction;
 import io.dibex.ObjectKind;
+import io.dibex.Sequence;
 import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
 import io.dibex.model.Value;
@@ -46,6 +48,31 @@ final class HostTx implements HostTransaction {
     }
 
     /** The warnings to journal after the commit. */
+    /**
+     * Reposts {@code doc} through the host's posting code in transaction {@code tx}, with the
+     * document's registration suppressed (R10), as a sequence restore and the reposting of marked
+     * documents do; a checked exception of the posting code comes back as a {@link DibexException}
+     * saying {@code during} what it failed.
+     *
+     * @param restoring the sequence whose restore this is (its boundary is left alone), or null
+     * @return the journal notes of the host writes, for after the commit
+     */
+    static List<JournalEntry> repost(Context ctx, Registrar registrar, StoreTransaction tx, DataObject doc,
+            Sequence.Posting posting, String restoring, String during) {
+        HostTx host = new HostTx(ctx, registrar, tx, restoring);
+        try {
+            host.suppressRegistration(doc.key());
+            posting.post(host, doc);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DibexException("posting code failed on " + doc.key() + " " + during + ": " + e.getMessage(), e);
+        } finally {
+            host.end();
+        }
+        return host.notes();
+    }
+
     List<JournalEntry> notes() {
         return notes;
     }

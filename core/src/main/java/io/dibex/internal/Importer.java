@@ -362,27 +362,15 @@ final class Importer {
             }
         }
         // What was retracted from the peer may be back in its backup: retracted again, unless it goes
-        // there once more and is registered above.
-        List<ObjectKey> retracted = new ArrayList<>();
+        // there once more and is registered above. Again the stream's own rows stay untouched.
         try (Stream<ObjectKey> keys = store.retractions(peer)) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                retracted.add(it.next());
-                if (retracted.size() == 256) {
-                    n += registerRetractions(store, peer, retracted, seen);
-                    retracted.clear();
+                ObjectKey key = it.next();
+                if (store.registration(peer, key).isEmpty()) {
+                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen);
+                    n++;
                 }
-            }
-        }
-        return n + registerRetractions(store, peer, retracted, seen);
-    }
-
-    private static long registerRetractions(ExchangeStore store, String peer, List<ObjectKey> keys, long seen) {
-        long n = 0;
-        for (ObjectKey key : keys) {
-            if (store.registration(peer, key).isEmpty()) {
-                store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen);
-                n++;
             }
         }
         return n;

@@ -92,19 +92,7 @@ final class Reposting {
         if (doc == null) {
             return false;
         }
-        HostTx host = new HostTx(ctx, registrar, tx);
-        try {
-            host.suppressRegistration(key);
-            posting.post(host, doc);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DibexException("posting code failed on " + key + " while reposting marked documents: "
-                    + e.getMessage(), e);
-        } finally {
-            host.end();
-        }
-        notes.addAll(host.notes());
+        notes.addAll(HostTx.repost(ctx, registrar, tx, doc, posting, null, "while reposting marked documents"));
         return true;
     }
 

@@ -158,21 +158,10 @@ final class Restore {
             // reposting something else than what was scanned would be wrong either way.
             return false;
         }
-        HostTx host = new HostTx(ctx, registrar, tx, seq.name());
-        try {
-            host.suppressRegistration(p.key);
-            posting.post(host, doc);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DibexException("posting code failed on " + p.key + " in the restore of sequence "
-                    + seq.name() + ": " + e.getMessage(), e);
-        } finally {
-            host.end();
-        }
+        notes.addAll(HostTx.repost(ctx, registrar, tx, doc, posting, seq.name(),
+                "in the restore of sequence " + seq.name()));
         // Its own writes never move the boundary back; after reposting D it stands just past D (R14).
         tx.exchange().putSequenceBoundary(seq.name(), SequenceBoundary.pastOf(p.at, p.key));
-        notes.addAll(host.notes());
         return true;
     }
 

@@ -512,10 +512,7 @@ public abstract class ExchangeScenarios {
         assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("B1 found it was restored").isPositive();
         net.settle(10);
         assertThat(net.node("C").peerState("B1").peerRegressed()).isFalse();
-        for (String code : List.of("A", "B", "D", "R", "S", "T")) {
-            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
-            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
-        }
+        assertItemsAt(List.of("A", "B", "D", "R", "S", "T"), "C", "B1");
     }
 
     @Test
@@ -536,10 +533,7 @@ public abstract class ExchangeScenarios {
         // again with another id. Its message 3 acknowledges C's message 1: less than the 2 it had.
         net.restore("B1", backup);
         net.put("B1", item("Y", "after the restore", "1"));
-        for (int i = 0; i < 2; i++) {
-            net.transport().dropNext("B1", "C");
-            net.export("B1", "C").orElseThrow();
-        }
+        exportLost("B1", "C", 2);
         ExportResult third = net.export("B1", "C").orElseThrow();
         assertThat(third.receivedNo()).isEqualTo(1);
         assertThat(net.deliver("C")).extracting(ImportResult::status)
@@ -547,10 +541,7 @@ public abstract class ExchangeScenarios {
         assertThat(net.node("C").peerState("B1").peerRegressed()).isTrue();
 
         net.settle(10);
-        for (String code : List.of("A", "B", "X", "Y")) {
-            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
-            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
-        }
+        assertItemsAt(List.of("A", "B", "X", "Y"), "B1", "C");
     }
 
     @Test
@@ -567,18 +558,14 @@ public abstract class ExchangeScenarios {
         // a first that C never loaded, and C has loaded nothing from B1 since.
         net.restore("B1", backup);
         net.put("B1", item("Y", "after the restore", "1"));
-        net.transport().dropNext("B1", "C");
-        net.export("B1", "C").orElseThrow();
+        exportLost("B1", "C", 1);
         net.export("B1", "C").orElseThrow();
         assertThat(net.deliver("C")).extracting(ImportResult::status)
                 .containsExactly(ImportResult.Status.REFUSED_SENDER_RESTORED);
         assertThat(net.node("C").peerState("B1").peerRegressed()).isTrue();
 
         net.settle(10);
-        for (String code : List.of("A", "X", "Y")) {
-            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
-            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
-        }
+        assertItemsAt(List.of("A", "X", "Y"), "B1", "C");
     }
 
     @Test
@@ -597,10 +584,7 @@ public abstract class ExchangeScenarios {
         // loaded; it does not follow the message C loaded, so its previous id proves nothing.
         net.restore("B1", backup);
         net.put("B1", item("Y", "after the restore", "1"));
-        for (int i = 0; i < 2; i++) {
-            net.transport().dropNext("B1", "C");
-            net.export("B1", "C").orElseThrow();
-        }
+        exportLost("B1", "C", 2);
         net.exchange("B1", "C");
         net.exchange("C", "B1"); // acknowledges B1's second message, with its new id
         assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("nothing revealed the restore yet").isZero();
@@ -613,10 +597,7 @@ public abstract class ExchangeScenarios {
         assertThat(net.node("B1").peerState("C").restoredSinceNo()).as("B1 found it was restored").isPositive();
 
         net.settle(10);
-        for (String code : List.of("A", "B", "X", "Y")) {
-            assertThat(net.get("B1", itemKey(code))).as(code + " at B1").isPresent();
-            assertThat(net.get("C", itemKey(code))).as(code + " at C").isPresent();
-        }
+        assertItemsAt(List.of("A", "B", "X", "Y"), "B1", "C");
     }
 
     @Test
@@ -1175,6 +1156,23 @@ public abstract class ExchangeScenarios {
     }
 
     /** The message without its last byte: the header reads fine, the body breaks at its end. */
+    /** Asserts that each item of {@code codes} is held at each of {@code nodes}. */
+    private void assertItemsAt(List<String> codes, String... nodes) {
+        for (String code : codes) {
+            for (String node : nodes) {
+                assertThat(net.get(node, itemKey(code))).as(code + " at " + node).isPresent();
+            }
+        }
+    }
+
+    /** Exports {@code count} messages from {@code from} to {@code to} that the transport loses. */
+    private void exportLost(String from, String to, int count) {
+        for (int i = 0; i < count; i++) {
+            net.transport().dropNext(from, to);
+            net.export(from, to).orElseThrow();
+        }
+    }
+
     private static BytesMessage truncated(BytesMessage m) {
         // Cut into the last item, whatever the codec: a textual format may end with a line break.
         int cut = Math.max(1, Math.min(16, m.bytes().length / 4));

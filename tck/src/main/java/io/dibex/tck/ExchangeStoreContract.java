@@ -863,26 +863,7 @@ public abstract class ExchangeStoreContract {
         int threads = 8;
         int increments = 200;
         AtomicLong retries = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < increments; i++) {
-                        incrementWithRetry(retries);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(50, TimeUnit.SECONDS);
-            }
-        } finally {
-            Fixtures.shutdown(pool);
-        }
+        concurrently(threads, increments, () -> incrementWithRetry(retries));
         assertThat(read((ExchangeStore x) -> x.peer(P).lastAllocatedNo())).as("counter after %d retries", retries.get())
                 .isEqualTo((long) threads * increments);
     }
@@ -899,26 +880,7 @@ public abstract class ExchangeStoreContract {
         int threads = 4;
         int increments = 50;
         AtomicLong retries = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < increments; i++) {
-                        incrementObjectWithRetry(retries);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(50, TimeUnit.SECONDS);
-            }
-        } finally {
-            Fixtures.shutdown(pool);
-        }
+        concurrently(threads, increments, () -> incrementObjectWithRetry(retries));
         try (StoreTransaction tx = storage.begin()) {
             assertThat(tx.objects().get(key("counter")).map(o -> o.get("N")))
                     .as("counter after %d retries", retries.get()).contains(Value.of((long) threads * increments));
@@ -1139,6 +1101,36 @@ public abstract class ExchangeStoreContract {
     private static JournalEntry entry(String at, String detail) {
         return new JournalEntry(Instant.parse(at), JournalEntry.Kind.IMPORT, P, 1, 0, 0, 0, 0, detail,
                 List.of(key("a")));
+    }
+
+    /** A step a thread repeats in {@link #concurrently}. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} {@code times} times on each of {@code threads} threads, all released at once. */
+    private static void concurrently(int threads, int times, Step step) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < times; i++) {
+                        step.run();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            Fixtures.shutdown(pool);
+        }
     }
 
     private void write(Consumer<ExchangeStore> work) {
