@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public final class ExchangePlan {
 
+    /** Kinds whose names start so are dibex's own (control items of a reconciliation); a plan may not declare one. */
+    public static final String RESERVED_KIND_PREFIX = "dibex.";
+
     private final String name;
     private final String central;
     private final Map<String, String> parents;
@@ -41,6 +44,7 @@ public final class ExchangePlan {
     private final Map<String, Sequence> sequences;
     private final boolean rejectLocalRecords;
     private final Set<String> repostAtCentral;
+    private final Reconciliation reconciliation;
 
     private ExchangePlan(Builder b) {
         if (b.central == null) {
@@ -90,6 +94,22 @@ public final class ExchangePlan {
             }
         }
         this.repostAtCentral = Set.copyOf(b.repostAtCentral);
+        this.reconciliation = b.reconciliation;
+        if (reconciliation != null) {
+            for (String kind : reconciliation.kinds()) {
+                ObjectKind k = kinds.get(kind);
+                if (k == null || k.category() != ObjectKind.Category.DOCUMENT) {
+                    throw new IllegalArgumentException("the reconciliation of plan " + name + " names kind " + kind
+                            + ", which the plan does not declare as a document");
+                }
+            }
+            for (String node : reconciliation.autoSend()) {
+                if (!central.equals(parents.get(node))) {
+                    throw new IllegalArgumentException("the auto-send list of plan " + name + " names " + node
+                            + ", which is not a child of the central node " + central);
+                }
+            }
+        }
     }
 
     private void collect(String node, Set<String> into) {
@@ -278,6 +298,11 @@ public final class ExchangePlan {
         return kids;
     }
 
+    /** The reconciliation settings (SPEC §5), if the plan has any. */
+    public Optional<Reconciliation> reconciliation() {
+        return Optional.ofNullable(reconciliation);
+    }
+
     @Override
     public String toString() {
         return "ExchangePlan[" + name + ", nodes=" + children.keySet() + ", kinds=" + kinds.keySet() + "]";
@@ -300,6 +325,7 @@ public final class ExchangePlan {
         private final Map<String, Sequence> sequences = new LinkedHashMap<>();
         private boolean rejectLocalRecords;
         private final Set<String> repostAtCentral = new java.util.LinkedHashSet<>();
+        private Reconciliation reconciliation;
 
         private Builder(String name) {
             this.name = Names.requireName(name, "plan name");
@@ -330,6 +356,10 @@ public final class ExchangePlan {
 
         /** Adds an object kind. */
         public Builder kind(ObjectKind kind) {
+            if (kind.name().startsWith(RESERVED_KIND_PREFIX)) {
+                throw new IllegalArgumentException("kind names starting with '" + RESERVED_KIND_PREFIX
+                        + "' are dibex's own (control items, SPEC §5): " + kind.name());
+            }
             if (kinds.putIfAbsent(kind.name(), kind) != null) {
                 throw new IllegalArgumentException("plan " + name + " already has kind " + kind.name());
             }
@@ -428,6 +458,12 @@ public final class ExchangePlan {
         /** Sets what happens to an object the receiving host refuses (R6, default {@link PoisonPolicy#KEEP_FAILING}). */
         public Builder poisonPolicy(PoisonPolicy policy) {
             this.poisonPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Enables document reconciliation from the central node with these settings (SPEC §5). */
+        public Builder reconciliation(Reconciliation settings) {
+            this.reconciliation = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

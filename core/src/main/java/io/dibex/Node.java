@@ -226,6 +226,32 @@ public final class Node {
         return repostMarked(posting, Sequence.Progress.NONE);
     }
 
+    /**
+     * Starts a document reconciliation (SPEC §5, seed 000) from this central node with each child
+     * on the plan's auto-send list ({@link Reconciliation#autoSend()}), over the window of document
+     * dates ending today by the node's clock. Each run is step 1: a request, a control item that goes
+     * out with the next export to the child and in every one after until acknowledged. The ordinary
+     * exchange carries the rest: the child compares and registers its repairs, the central node
+     * registers its own with the echo reply, and the child's report completes the run, queryable
+     * with {@link #reconciliations()}. Every step is journaled
+     * ({@link io.dibex.spi.JournalEntry.Kind#RECONCILIATION}).
+     *
+     * @return the runs started, one per child, in the list's order
+     * @throws IllegalStateException when this node is not the central node, or the plan has no
+     *     reconciliation settings
+     */
+    public List<ReconciliationReport> reconcile() {
+        return engine.reconcile();
+    }
+
+    /**
+     * The reconciliation runs this central node started, in the order of their ids, each as far as
+     * it has come: a run is {@link ReconciliationReport.State#DONE} once the child's report arrived.
+     */
+    public List<ReconciliationReport> reconciliations() {
+        return engine.reconciliations();
+    }
+
     /** Builds a {@link Node}. */
     public static final class Builder {
         private final ExchangePlan plan;

@@ -23,22 +23,35 @@ public sealed interface MessageItem {
     long since();
 
     /**
+     * Whether the item is a repair of a reconciliation (SPEC §5): sent from the owner's side of the
+     * tree, it is applied without calling the resolver, and the owner's state wins over any pending
+     * change of the receiver.
+     */
+    boolean repair();
+
+    /**
      * The current state of an object.
      *
      * @param object the state
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
      */
-    record Upsert(DataObject object, long since) implements MessageItem {
+    record Upsert(DataObject object, long since, boolean repair) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Upsert {
             Objects.requireNonNull(object, "object");
             requireSince(since);
         }
 
-        /** An item whose {@code since} is unknown (0). */
+        /** An item that is no repair. */
+        public Upsert(DataObject object, long since) {
+            this(object, since, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair. */
         public Upsert(DataObject object) {
-            this(object, 0);
+            this(object, 0, false);
         }
 
         @Override
@@ -53,17 +66,23 @@ public sealed interface MessageItem {
      * @param key the object
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
      */
-    record Deletion(ObjectKey key, long since) implements MessageItem {
+    record Deletion(ObjectKey key, long since, boolean repair) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Deletion {
             Objects.requireNonNull(key, "key");
             requireSince(since);
         }
 
-        /** An item whose {@code since} is unknown (0). */
+        /** An item that is no repair. */
+        public Deletion(ObjectKey key, long since) {
+            this(key, since, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair. */
         public Deletion(ObjectKey key) {
-            this(key, 0);
+            this(key, 0, false);
         }
     }
 
@@ -74,17 +93,23 @@ public sealed interface MessageItem {
      * @param key the object
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
      */
-    record Retraction(ObjectKey key, long since) implements MessageItem {
+    record Retraction(ObjectKey key, long since, boolean repair) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Retraction {
             Objects.requireNonNull(key, "key");
             requireSince(since);
         }
 
-        /** An item whose {@code since} is unknown (0). */
+        /** An item that is no repair. */
+        public Retraction(ObjectKey key, long since) {
+            this(key, since, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair. */
         public Retraction(ObjectKey key) {
-            this(key, 0);
+            this(key, 0, false);
         }
     }
 

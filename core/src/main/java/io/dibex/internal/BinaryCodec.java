@@ -27,7 +27,8 @@ import java.util.Objects;
  *            varint(count) key{count}
  * flags    = one byte: 0x01 restored (restoredSinceNo follows), 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
  *            0x04 a previousId follows
- * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint
+ * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint;
+ *            a tag or'ed with 0x10 marks a reconciliation's repair (SPEC §5)
  * object   = key fields varint(count) (string(table) rows){count}
  *                   varint(count) (string(register) rows){count}
  * rows     = varint(count) fields{count}

@@ -10,7 +10,7 @@ final class BinaryFormat {
     static final byte[] MAGIC = {(byte) 0x89, 'D', 'B', 'X'};
 
     /** The only version this codec writes and reads. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Header flag: the sender was restored from a backup (R4). */
     static final int FLAG_RESTORED = 0x01;
@@ -29,6 +29,8 @@ final class BinaryFormat {
     static final int ITEM_DELETION = 0x02;
     /** Item tag: a retraction. */
     static final int ITEM_RETRACTION = 0x03;
+    /** Item flag, or'ed into the tag of a state, deletion or retraction: a reconciliation's repair (SPEC §5). */
+    static final int ITEM_REPAIR = 0x10;
 
     static final int VALUE_NULL = 0x00;
     static final int VALUE_TEXT = 0x01;

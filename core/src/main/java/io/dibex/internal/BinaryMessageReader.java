@@ -174,7 +174,9 @@ final class BinaryMessageReader implements MessageReader {
     private MessageItem readItem() {
         long start = in.position();
         int tag = in.readByte("an item tag");
-        switch (tag) {
+        // A repair flag goes only with a state, a deletion or a retraction.
+        boolean repair = (tag & BinaryFormat.ITEM_REPAIR) != 0 && tag != BinaryFormat.ITEM_REPAIR;
+        switch (repair ? tag & ~BinaryFormat.ITEM_REPAIR : tag) {
             case BinaryFormat.ITEM_END:
                 if (!in.atEnd()) {
                     throw in.malformed(in.position(), "bytes follow the end of the message");
@@ -184,15 +186,15 @@ final class BinaryMessageReader implements MessageReader {
             case BinaryFormat.ITEM_UPSERT:
                 in.countElement(start);
                 long upsertSince = readSince();
-                return new MessageItem.Upsert(readObject(), upsertSince);
+                return new MessageItem.Upsert(readObject(), upsertSince, repair);
             case BinaryFormat.ITEM_DELETION:
                 in.countElement(start);
                 long deletionSince = readSince();
-                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince);
+                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince, repair);
             case BinaryFormat.ITEM_RETRACTION:
                 in.countElement(start);
                 long retractionSince = readSince();
-                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince);
+                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince, repair);
             default:
                 throw in.malformed(start, "unknown item tag 0x" + Integer.toHexString(tag));
         }

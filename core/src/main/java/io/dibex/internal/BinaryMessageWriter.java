@@ -75,16 +75,17 @@ final class BinaryMessageWriter implements MessageWriter {
         requireOpen("write an item");
         check(item);
         try {
+            int repair = item.repair() ? BinaryFormat.ITEM_REPAIR : 0;
             if (item instanceof MessageItem.Upsert u) {
-                out.writeByte(BinaryFormat.ITEM_UPSERT);
+                out.writeByte(BinaryFormat.ITEM_UPSERT | repair);
                 out.writeVarLong(u.since());
                 writeObject(u.object());
             } else if (item instanceof MessageItem.Deletion d) {
-                out.writeByte(BinaryFormat.ITEM_DELETION);
+                out.writeByte(BinaryFormat.ITEM_DELETION | repair);
                 out.writeVarLong(d.since());
                 writeKey(d.key());
             } else if (item instanceof MessageItem.Retraction r) {
-                out.writeByte(BinaryFormat.ITEM_RETRACTION);
+                out.writeByte(BinaryFormat.ITEM_RETRACTION | repair);
                 out.writeVarLong(r.since());
                 writeKey(r.key());
             } else {

@@ -41,6 +41,7 @@ public final class Engine {
     private final Registrar registrar;
     private final Exporter exporter;
     private final Importer importer;
+    private final Reconciler reconciler;
     private final Map<String, Lock> peerLocks = new ConcurrentHashMap<>();
     private final Map<String, Lock> restoreLocks = new ConcurrentHashMap<>();
 
@@ -50,8 +51,9 @@ public final class Engine {
         requireCapabilities(plan, name, codec);
         this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
         this.registrar = new Registrar(plan, name, clock);
-        this.exporter = new Exporter(ctx);
-        this.importer = new Importer(ctx, registrar, this::lockOf);
+        this.reconciler = new Reconciler(ctx);
+        this.exporter = new Exporter(ctx, reconciler);
+        this.importer = new Importer(ctx, registrar, this::lockOf, reconciler);
     }
 
     /**
@@ -223,6 +225,17 @@ public final class Engine {
                 return entries.collect(Collectors.toList());
             }
         });
+    }
+
+    /** See {@link Node#pruneJournal}. */
+    /** See {@link Node#reconcile()}. */
+    public List<io.dibex.ReconciliationReport> reconcile() {
+        return reconciler.start(java.time.LocalDate.now(ctx.clock));
+    }
+
+    /** See {@link Node#reconciliations()}. */
+    public List<io.dibex.ReconciliationReport> reconciliations() {
+        return ctx.inTx(reconciler::reports);
     }
 
     /** See {@link Node#pruneJournal}. */

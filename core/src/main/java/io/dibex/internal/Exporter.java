@@ -50,9 +50,11 @@ final class Exporter {
     static final UUID NOT_YOURS = new UUID(0, 0);
 
     private final Context ctx;
+    private final Reconciler reconciler;
 
-    Exporter(Context ctx) {
+    Exporter(Context ctx, Reconciler reconciler) {
         this.ctx = ctx;
+        this.reconciler = reconciler;
     }
 
     /** Exports to {@code peer} if something is due; the caller holds the peer's lock. */
@@ -73,6 +75,7 @@ final class Exporter {
         }
         boolean handedOver = false;
         Counts counts = new Counts();
+        List<ObjectKey> controls = List.of();
         try (OutgoingMessage out = ctx.transport.create(ctx.me, peer);
                 DigestSpool spool = new DigestSpool()) {
             CountingStream bytes = new CountingStream(out.stream());
@@ -81,11 +84,19 @@ final class Exporter {
                 // Catalogs before documents, so that a host store with foreign keys can apply them in order.
                 writeBody(read, peer, writer, spool, counts, true);
                 writeBody(read, peer, writer, spool, counts, false);
+                // Control items go behind every row registered before them (SPEC §5: the echo reply
+                // comes with every repair registered before it), so they wait while rows are unsent.
+                if (a.allNumbered) {
+                    controls = reconciler.write(read, peer, writer);
+                }
                 writer.finish();
             }
             try (Txn t3 = Txn.begin(ctx.storage)) {
                 ExchangeStore store = t3.tx().exchange();
                 spool.forEach((key, digest) -> store.recordSent(peer, key, a.header.messageNo(), digest));
+                for (ObjectKey key : controls) {
+                    store.recordControlSent(peer, key, a.header.messageNo());
+                }
                 PeerState ps = store.peer(peer);
                 store.putPeer(ps.withAckOwed(false).withLastSentAtMillis(Math.max(1, ctx.clock.millis())));
                 out.send();
@@ -132,7 +143,7 @@ final class Exporter {
         // A flag the codec cannot carry is owed to nobody: waiting for its acknowledgment would
         // only send empty messages forever (R7).
         boolean flag = ps.restoredSinceNo() > 0 && ctx.restoredFlag;
-        boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || flag
+        boolean due = store.countSendable(peer) > 0 || ps.ackOwed() || flag || Reconciler.pending(store, peer)
                 || !rejected.isEmpty()
                 || ctx.clock.millis() - ps.lastSentAtMillis() >= ctx.plan.keepAlive().toMillis();
         if (!due) {
@@ -157,7 +168,7 @@ final class Exporter {
         UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
                 receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0);
-        return new Allocation(header, numbered);
+        return new Allocation(header, numbered, numbered < cap);
     }
 
     /** Streams the numbered rows and writes the current state of each (R3), one category of kinds per pass. */
@@ -201,16 +212,16 @@ final class Exporter {
             MessageItem item;
             Digest digest;
             if (state != null && ctx.plan.goesTo(state, ctx.me, peer)) {
-                item = new MessageItem.Upsert(wireState(state), since);
+                item = new MessageItem.Upsert(wireState(state), since, row.repair());
                 digest = ctx.plan.digest(state);
                 counts.upserts++;
             } else if (state == null && tx.exchange().tombstone(key).isPresent()) {
-                item = new MessageItem.Deletion(key, since);
+                item = new MessageItem.Deletion(key, since, row.repair());
                 digest = Canonical.ABSENT;
                 counts.deletions++;
             } else {
                 // No longer routed there, or absent without a tombstone: a retraction, never a deletion (R3, R9).
-                item = new MessageItem.Retraction(key, since);
+                item = new MessageItem.Retraction(key, since, row.repair());
                 digest = Canonical.ABSENT;
                 counts.retractions++;
             }
@@ -224,7 +235,7 @@ final class Exporter {
         return Sequences.migrating(ctx.plan, state);
     }
 
-    private record Allocation(MessageHeader header, long newlyNumbered) {
+    private record Allocation(MessageHeader header, long newlyNumbered, boolean allNumbered) {
     }
 
     private static final class Counts {

@@ -48,8 +48,10 @@ final class Importer {
     private final Context ctx;
     private final Registrar registrar;
     private final Function<String, Lock> locks;
+    private final Reconciler reconciler;
 
-    Importer(Context ctx, Registrar registrar, Function<String, Lock> locks) {
+    Importer(Context ctx, Registrar registrar, Function<String, Lock> locks, Reconciler reconciler) {
+        this.reconciler = reconciler;
         this.ctx = ctx;
         this.registrar = registrar;
         this.locks = locks;
@@ -192,8 +194,19 @@ final class Importer {
             ExchangeStore store = tx.exchange();
             PeerState ps = store.peer(body.peer);
             MessageItem item;
+            Reconciler.Session controls = reconciler.session(body.peer, body.notes);
             while ((item = next(reader, body)) != null) {
                 body.current = item.key();
+                if (item.key().kind().equals(Reconciler.CONTROL)) {
+                    // dibex's own control items: a step of a reconciliation (SPEC §5).
+                    if (!(item instanceof MessageItem.Upsert control) || item.repair()) {
+                        throw new MalformedMessageException(name, "item " + item.key(), "a control item is a"
+                                + " state, never a deletion, a retraction or a repair");
+                    }
+                    controls.load(tx, control.object());
+                    body.current = null;
+                    continue;
+                }
                 if (item.since() > h.messageNo()) {
                     throw new MalformedMessageException(name, "item " + item.key(), "it claims to have been first sent"
                             + " in message " + item.since() + ", after this message " + h.messageNo());
@@ -205,6 +218,7 @@ final class Importer {
                 }
                 body.current = null;
             }
+            controls.finish();
             boolean owed = ps.ackOwed() || body.items > 0 || h.restored() || !h.rejectedKeys().isEmpty();
             store.putPeer(ps.withLastLoaded(h.messageNo(), h.messageId()).withAckOwed(owed));
             txn.commit();
@@ -458,6 +472,7 @@ final class Importer {
             return 0;
         }
         long deleted = store.acknowledge(peer, k);
+        store.acknowledgeControls(peer, k);
         store.pruneRejectedKeys(peer, k);
         PeerState next = ps;
         if (k > ps.acknowledgedNo()) {
@@ -523,7 +538,16 @@ final class Importer {
             return;
         }
         Optional<Registration> pending = store.registration(body.peer, key);
-        if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
+        if (item.repair() && reconciler.fromOwnerSide(incoming != null ? incoming : local, body.peer)) {
+            // A reconciliation's repair from the owner's side: the owner's state wins without the
+            // resolver, and a pending change of it here is dropped (SPEC §5).
+            if (pending.isPresent()) {
+                store.unregister(body.peer, key);
+                body.notes.add(ctx.entry(JournalEntry.Kind.RECONCILIATION, body.peer, 0, 0, 1, 0, 0, "repair of "
+                        + key + " from the owner's side: incoming " + incomingDigest.hex() + " replaces local "
+                        + localDigest.hex() + ", the pending change for " + body.peer + " dropped", List.of(key)));
+            }
+        } else if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
             boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
             if (!restoredLink && isResend(item, incomingDigest, row)) {

@@ -76,6 +76,8 @@ public final class InMemoryStorage implements Storage {
     /** Per sequence: its boundary (R14). */
     private final Map<String, io.dibex.model.SequenceBoundary> boundaries = new HashMap<>();
     private final TreeMap<ObjectKey, DataObject> objects = new TreeMap<>();
+    private final Map<String, TreeMap<ObjectKey, io.dibex.spi.Control>> controls = new HashMap<>();
+    private final TreeMap<ObjectKey, DataObject> runs = new TreeMap<>();
 
     /** An empty storage. */
     public InMemoryStorage() {
@@ -119,6 +121,8 @@ public final class InMemoryStorage implements Storage {
             copy.journal.addAll(journal);
             copy.boundaries.putAll(boundaries);
             copy.objects.putAll(objects);
+            controls.forEach((peer, items) -> copy.controls.put(peer, new TreeMap<>(items)));
+            copy.runs.putAll(runs);
             return copy;
         } finally {
             release();
@@ -316,7 +320,8 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
-            public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo) {
+            public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo,
+                    boolean repair) {
                 check();
                 if (seenNo < 0) {
                     throw new IllegalArgumentException("seenNo must not be negative: " + seenNo);
@@ -327,9 +332,9 @@ public final class InMemoryStorage implements Storage {
                 Registration old = table.get(Objects.requireNonNull(key, "key"));
                 // R2: one row per (peer, key); a new state must go out again, what was last sent stays known.
                 setRow(table, key, old == null
-                        ? new Registration(peer, key, digest, 0, 0, null, false, base, seenNo)
+                        ? new Registration(peer, key, digest, 0, 0, null, false, base, seenNo, repair)
                         : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false,
-                                old.base(), seenNo));
+                                old.base(), seenNo, repair));
             }
 
             @Override
@@ -628,6 +633,100 @@ public final class InMemoryStorage implements Storage {
                     pruned += doomed.size();
                 }
                 return pruned;
+            }
+
+            @Override
+            public void putControl(String peer, DataObject item) {
+                check();
+                io.dibex.spi.Control control = new io.dibex.spi.Control(peer, item, 0);
+                TreeMap<ObjectKey, io.dibex.spi.Control> items = controls.computeIfAbsent(peer, p -> new TreeMap<>());
+                io.dibex.spi.Control old = items.put(item.key(), control);
+                undo.push(() -> restore(items, item.key(), old));
+            }
+
+            @Override
+            public Stream<io.dibex.spi.Control> controls(String peer) {
+                check();
+                Objects.requireNonNull(peer, "peer");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public io.dibex.spi.Control next() {
+                        TreeMap<ObjectKey, io.dibex.spi.Control> items = controls.get(peer);
+                        if (items == null) {
+                            return null;
+                        }
+                        Map.Entry<ObjectKey, io.dibex.spi.Control> e = last == null ? items.firstEntry()
+                                : items.higherEntry(last);
+                        if (e == null) {
+                            return null;
+                        }
+                        last = e.getKey();
+                        return e.getValue();
+                    }
+                });
+            }
+
+            @Override
+            public void recordControlSent(String peer, ObjectKey key, long no) {
+                check();
+                requirePositive(no, "message number");
+                TreeMap<ObjectKey, io.dibex.spi.Control> items = controls.get(Objects.requireNonNull(peer, "peer"));
+                io.dibex.spi.Control old = items == null ? null : items.get(Objects.requireNonNull(key, "key"));
+                if (old != null && old.sentNo() == 0) {
+                    items.put(key, new io.dibex.spi.Control(peer, old.item(), no));
+                    undo.push(() -> items.put(key, old));
+                }
+            }
+
+            @Override
+            public long acknowledgeControls(String peer, long k) {
+                check();
+                TreeMap<ObjectKey, io.dibex.spi.Control> items = controls.get(Objects.requireNonNull(peer, "peer"));
+                if (items == null) {
+                    return 0;
+                }
+                long deleted = 0;
+                for (io.dibex.spi.Control c : List.copyOf(items.values())) {
+                    if (c.sentNo() > 0 && c.sentNo() <= k) {
+                        items.remove(c.item().key());
+                        undo.push(() -> items.put(c.item().key(), c));
+                        deleted++;
+                    }
+                }
+                return deleted;
+            }
+
+            @Override
+            public void putRun(DataObject run) {
+                check();
+                DataObject old = runs.put(run.key(), run);
+                undo.push(() -> restore(runs, run.key(), old));
+            }
+
+            @Override
+            public Optional<DataObject> run(ObjectKey key) {
+                check();
+                return Optional.ofNullable(runs.get(Objects.requireNonNull(key, "key")));
+            }
+
+            @Override
+            public Stream<DataObject> runs() {
+                check();
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public DataObject next() {
+                        Map.Entry<ObjectKey, DataObject> e = last == null ? runs.firstEntry() : runs.higherEntry(last);
+                        if (e == null) {
+                            return null;
+                        }
+                        last = e.getKey();
+                        return e.getValue();
+                    }
+                });
             }
 
             @Override

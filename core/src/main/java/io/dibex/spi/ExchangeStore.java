@@ -71,7 +71,17 @@ public interface ExchangeStore {
      * @param seenNo the number of the last message loaded from {@code peer}, as read in the same
      *     transaction (R12)
      */
-    void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo);
+    default void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo) {
+        register(peer, key, digest, base, seenNo, false);
+    }
+
+    /**
+     * {@link #register(String, ObjectKey, Digest, Digest, long)}, and the row's
+     * {@link Registration#repair() repair} flag becomes {@code repair}: true when a reconciliation
+     * registers the change as a repair (SPEC §5), false for every ordinary change, which so clears
+     * the flag of an earlier repair of the key.
+     */
+    void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair);
 
     /**
      * {@link #register(String, ObjectKey, Digest, Digest, long)} with {@link Digest#ABSENT} as the
@@ -209,6 +219,68 @@ public interface ExchangeStore {
 
     /** Removes the rejected keys of {@code peer} listed since a number up to {@code acknowledgedNo}. */
     void pruneRejectedKeys(String peer, long acknowledgedNo);
+
+    // ---- control items and reconciliation runs (SPEC §5)
+
+    /**
+     * Stores a control item to send to {@code peer} (a step of a reconciliation), replacing one of
+     * the same key, as not yet sent. Control items go out in every message to the peer until one
+     * that carried them is acknowledged.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: a store without control items
+     * cannot take part in a reconciliation.
+     */
+    default void putControl(String peer, io.dibex.model.DataObject item) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no control items (SPEC §5)");
+    }
+
+    /**
+     * The control items to send to {@code peer}, in key order, each with the number of the first
+     * message that carried it (0 while none did). The caller closes the stream.
+     *
+     * <p>The default has none.
+     */
+    default Stream<Control> controls(String peer) {
+        return Stream.empty();
+    }
+
+    /**
+     * Records that message {@code no} carried the control item {@code key} to {@code peer}, unless
+     * an earlier message did; does nothing if the item is gone.
+     */
+    default void recordControlSent(String peer, ObjectKey key, long no) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no control items (SPEC §5)");
+    }
+
+    /**
+     * Deletes the control items to {@code peer} that a message numbered up to {@code k} carried
+     * (the peer acknowledged {@code k}); returns how many.
+     *
+     * <p>The default has none to delete.
+     */
+    default long acknowledgeControls(String peer, long k) {
+        return 0;
+    }
+
+    /**
+     * Stores the state of a reconciliation run, keyed by its object's key, replacing an earlier
+     * one. Runs are dibex's records, never sent as such.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, as {@link #putControl}.
+     */
+    default void putRun(io.dibex.model.DataObject run) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no reconciliation runs (SPEC §5)");
+    }
+
+    /** The state of a reconciliation run, if stored. The default has none. */
+    default Optional<io.dibex.model.DataObject> run(ObjectKey key) {
+        return Optional.empty();
+    }
+
+    /** Every stored reconciliation run, in key order. The caller closes the stream. The default has none. */
+    default Stream<io.dibex.model.DataObject> runs() {
+        return Stream.empty();
+    }
 
     // ---- sequence boundaries (R14)
 

@@ -53,6 +53,8 @@ public record JournalEntry(
         QUARANTINE,
         /** A sequence restore reposted documents, finished, or stopped (R14). */
         SEQUENCE,
+        /** A step of a document reconciliation was taken, or a repair loaded (SPEC §5). */
+        RECONCILIATION,
         /** Something worth an operator's attention that did not fail the step. */
         WARNING
     }

@@ -23,6 +23,9 @@ import java.util.Objects;
  *     was last registered: an incoming item the peer first sent in a message up to this number is
  *     a resend of something this node had already seen before its change, which is then no
  *     conflict (R12); 0 if none
+ * @param repair whether the row was registered by a reconciliation as a repair (SPEC §5): the
+ *     message carrying it flags it so, and the receiver applies it without the resolver; a later
+ *     ordinary registration of the key clears it
  */
 public record Registration(
         String peer,
@@ -33,7 +36,8 @@ public record Registration(
         Digest lastSentDigest,
         boolean rejected,
         Digest base,
-        long seenNo) {
+        long seenNo,
+        boolean repair) {
 
     /** Validates the row. */
     public Registration {
@@ -46,30 +50,36 @@ public record Registration(
         }
     }
 
-    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} is 0. */
+    /** A row that is no repair. */
+    public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
+            Digest lastSentDigest, boolean rejected, Digest base, long seenNo) {
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, false);
+    }
+
+    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} is 0, no repair. */
     public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
             Digest lastSentDigest, boolean rejected) {
-        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0);
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0, false);
     }
 
     /** A copy with {@code firstSentNo} set. */
     public Registration withFirstSentNo(long no) {
-        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo);
+        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo, repair);
     }
 
     /** A copy with the last sent number and digest set. */
     public Registration withLastSent(long no, Digest sentDigest) {
-        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo, repair);
     }
 
     /** A copy with the base set. */
     public Registration withBase(Digest newBase) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo, repair);
     }
 
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo, repair);
     }
 
     /** Whether a message has carried the row since it was last registered. */

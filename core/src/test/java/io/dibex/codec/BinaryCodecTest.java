@@ -218,9 +218,10 @@ class BinaryCodecTest {
         byte[] written = write(new MessageHeader("P", "a", "b", 300, MESSAGE_ID, 0, null, true, List.of(), null, 299),
                 List.of(new MessageItem.Upsert(DataObject.builder(ObjectKey.of("K", "1"))
                         .set("f", Value.of(-1)).set("d", Value.of(new BigDecimal("1.0"))).build()),
-                        new MessageItem.Deletion(ObjectKey.of("K", "2"), 300)));
+                        new MessageItem.Deletion(ObjectKey.of("K", "2"), 300),
+                        new MessageItem.Retraction(ObjectKey.of("K", "3"), 0, true)));
 
-        byte[] expected = new Raw().magic().bytes(2).string("P").string("a").string("b")
+        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
                 .bytes(0xAC, 0x02) // 300
                 .uuid(MESSAGE_ID).bytes(0, 0x01) // receivedNo 0, flags: restored
                 .bytes(0xAB, 0x02).bytes(0) // restored since message 299, no rejected keys
@@ -229,8 +230,19 @@ class BinaryCodecTest {
                 .string("d").bytes(0x02, 0x02, 0x01, 0x0A) // decimal scale 1, unscaled 10
                 .varint(0).varint(0) // no tabular parts, no record sets
                 .bytes(0x02).bytes(0xAC, 0x02).string("K").string("2") // deletion first sent in message 300
+                .bytes(0x13).varint(0).string("K").string("3") // retraction, a repair (0x10)
                 .bytes(0x00).toBytes();
         assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+    }
+
+    @Test
+    void theRepairFlagOfEachItemRoundTrips() {
+        DataObject object = DataObject.builder(ObjectKey.of("K", "1")).set("f", "v").build();
+        List<MessageItem> items = List.of(new MessageItem.Upsert(object, 2, true), new MessageItem.Upsert(object, 2),
+                new MessageItem.Deletion(ObjectKey.of("K", "2"), 0, true), new MessageItem.Deletion(ObjectKey.of("K", "2")),
+                new MessageItem.Retraction(ObjectKey.of("K", "3"), 1, true));
+
+        assertThat(read(write(header(3), items), Input.WHOLE).items()).containsExactlyElementsOf(items);
     }
 
     // The writer's contract.
@@ -379,17 +391,17 @@ class BinaryCodecTest {
         @Test
         void anUnknownVersionIsMalformed() {
             byte[] bytes = write(header(1), List.of());
-            bytes[4] = 3;
+            bytes[4] = 2;
 
             MalformedMessageException e = readFails(bytes, Limits.DEFAULTS, Input.WHOLE);
 
             assertThat(e.position()).isEqualTo("byte 4");
-            assertThat(e).hasMessageContaining("version 3");
+            assertThat(e).hasMessageContaining("version 2");
         }
 
         @Test
         void aHugeStringLengthExceedsMaxTextLengthWithoutAllocating() {
-            byte[] inHeader = new Raw().magic().bytes(2).varint(1L << 31).toBytes();
+            byte[] inHeader = new Raw().magic().bytes(3).varint(1L << 31).toBytes();
             LimitExceededException e = limitFails(inHeader, Limits.DEFAULTS, "maxTextLength");
             assertThat(e.position()).isEqualTo("byte 5");
             assertThat(e).hasMessageContaining("2147483648");
@@ -488,7 +500,7 @@ class BinaryCodecTest {
 
         @Test
         void headerNumbersOutOfRangeAreMalformed() {
-            Raw prefix = new Raw().magic().bytes(2).string("Trade").string("Centre").string("Shop1");
+            Raw prefix = new Raw().magic().bytes(3).string("Trade").string("Centre").string("Shop1");
             int numberAt = prefix.toBytes().length;
 
             assertHeaderFails(prefix.copy().varint(0).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0), numberAt,
@@ -524,6 +536,11 @@ class BinaryCodecTest {
                     Input.WHOLE);
             assertThat(item.position()).isEqualTo("byte " + itemAt);
             assertThat(item).hasMessageContaining("item tag 0x4");
+            // The repair flag goes with a state, a deletion or a retraction only: not alone, not on the end.
+            assertThat(readFails(new Raw().header().bytes(0x10).toBytes(), Limits.DEFAULTS, Input.WHOLE))
+                    .hasMessageContaining("item tag 0x10");
+            assertThat(readFails(new Raw().header().bytes(0x14).toBytes(), Limits.DEFAULTS, Input.WHOLE))
+                    .hasMessageContaining("item tag 0x14");
 
             byte[] value = new Raw().header().bytes(0x01).varint(0).string("K").string("1").varint(1).string("f").bytes(0x0C)
                     .toBytes();
@@ -784,9 +801,9 @@ class BinaryCodecTest {
             return bytes(0x89, 'D', 'B', 'X');
         }
 
-        /** A valid header: magic, version 2, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
+        /** A valid header: magic, version 3, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
         Raw header() {
-            return magic().bytes(2).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
+            return magic().bytes(3).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
                     .varint(0).bytes(0).varint(0);
         }
 

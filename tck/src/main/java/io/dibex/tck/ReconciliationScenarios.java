@@ -1,0 +1,298 @@
+package io.dibex.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dibex.ExchangePlan;
+import io.dibex.ObjectKind;
+import io.dibex.Reconciliation;
+import io.dibex.ReconciliationReport;
+import io.dibex.Subdivisions;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.Value;
+import io.dibex.model.ValueType;
+import io.dibex.spi.JournalEntry;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Document reconciliation (SPEC §5), written once and run over any {@link NetworkConfig}: the
+ * central node {@code C} with branches {@code B1} (and its branch {@code B11}) and {@code B2}, both
+ * on the auto-send list. Documents are owned by the node named in {@code Owner}, go up to the
+ * central node, and go down to the node named in {@code To}. Divergence is made as the seed says
+ * it arises: writes straight into a node's stores that register nothing (documents exported by
+ * hand and never imported), and a document lost at a branch without a tombstone (a restore from
+ * an old backup).
+ */
+public abstract class ReconciliationScenarios {
+
+    /** The document kind. */
+    static final String DOC = "Doc";
+    /** The document date of every document: inside the window of the network's clock (2026-01-01). */
+    static final LocalDate DATE = LocalDate.of(2025, 12, 20);
+
+    /** The store, codec and transport under test. */
+    protected abstract NetworkConfig config();
+
+    private Network net;
+
+    @AfterEach
+    void nothingLeftOpen() {
+        if (net != null) {
+            net.checkClosed();
+        }
+    }
+
+    /** The plan of this suite. */
+    public static ExchangePlan plan() {
+        Subdivisions subdivisions = Subdivisions.builder().node("C").node("B1").node("B2").node("B11").build();
+        return ExchangePlan.builder("Pharmacies")
+                .central("C")
+                .node("B1", "C")
+                .node("B2", "C")
+                .node("B11", "B1")
+                .kind(ObjectKind.catalog("Item").field("Name", ValueType.STRING).build())
+                .kind(ObjectKind.document(DOC)
+                        .field("Date", ValueType.DATE)
+                        .field("Owner", ValueType.STRING)
+                        .field("To", ValueType.STRING)
+                        .field("Amount", ValueType.DECIMAL)
+                        .build())
+                .routing(subdivisions.routing("C", "Owner", "To"))
+                .reconciliation(Reconciliation.builder().owner(subdivisions.owner("Owner")).autoSend("B1", "B2")
+                        .build())
+                .build();
+    }
+
+    static ObjectKey key(String id) {
+        return ObjectKey.of(DOC, id);
+    }
+
+    /** A document owned by {@code owner}, sent also to {@code to} when not null. */
+    static DataObject doc(String id, String owner, String to, String amount) {
+        DataObject.Builder b = DataObject.builder(key(id)).set("Date", Value.of(DATE)).set("Owner", owner)
+                .set("Amount", Value.of(new BigDecimal(amount)));
+        return (to == null ? b : b.set("To", to)).build();
+    }
+
+    private Network network() {
+        net = new Network(plan(), config());
+        return net;
+    }
+
+    /** Documents at B1, B11, B2 and C (one of C's for B1, one for B2), exchanged until settled. */
+    private Network populated() {
+        Network n = network();
+        n.put("B1", doc("b1-a", "B1", null, "10"));
+        n.put("B1", doc("b1-b", "B1", null, "11"));
+        n.put("B1", doc("b1-c", "B1", null, "12"));
+        n.put("B1", doc("b1-d", "B1", null, "13"));
+        n.put("B11", doc("b11-a", "B11", null, "20"));
+        n.put("B2", doc("b2-a", "B2", null, "30"));
+        n.put("C", doc("c-1", "C", "B1", "40"));
+        n.put("C", doc("c-2", "C", "B1", "41"));
+        n.put("C", doc("c-3", "C", "B2", "42"));
+        n.settle(12);
+        return n;
+    }
+
+    /**
+     * A write straight into the node's object store, which registers nothing: a document exported
+     * by hand outside registration, or edited by a tool that bypasses dibex.
+     */
+    private void putUnregistered(String node, DataObject object) {
+        net.node(node).inTransaction(tx -> {
+            tx.store().objects().put(object);
+            return null;
+        });
+    }
+
+    /** A deletion straight in the node's stores: the object gone, its tombstone kept, nothing registered. */
+    private void deleteUnregistered(String node, ObjectKey key) {
+        net.node(node).inTransaction(tx -> {
+            tx.store().exchange().putTombstone(key, net.clock().instant());
+            return tx.store().objects().delete(key);
+        });
+    }
+
+    /** The object removed from the node's object store with no tombstone: lost, as to an old backup. */
+    private void lose(String node, ObjectKey key) {
+        net.node(node).inTransaction(tx -> tx.store().objects().delete(key));
+    }
+
+    private Map<ObjectKey, DataObject> docs(String node) {
+        return net.state(node).objects().values().stream().filter(o -> o.key().kind().equals(DOC))
+                .collect(Collectors.toMap(DataObject::key, o -> o, (a, b) -> a, TreeMap::new));
+    }
+
+    private ReconciliationReport report(String child) {
+        return net.node("C").reconciliations().stream().filter(r -> r.child().equals(child)).reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private List<JournalEntry> journal(String node, JournalEntry.Kind kind) {
+        return net.node(node).journal().stream().filter(e -> e.kind() == kind).collect(Collectors.toList());
+    }
+
+    @Test
+    void aNetworkInAgreementReconcilesWithoutRepairs() {
+        Network n = populated();
+        Map<ObjectKey, DataObject> atCentral = docs("C");
+
+        List<ReconciliationReport> started = n.node("C").reconcile();
+        assertThat(started).extracting(ReconciliationReport::child).containsExactly("B1", "B2");
+        assertThat(started).allMatch(r -> r.state() == ReconciliationReport.State.REQUESTED);
+        assertThat(started.get(0).to()).isEqualTo(LocalDate.of(2026, 1, 1));
+        assertThat(started.get(0).from()).isEqualTo(LocalDate.of(2025, 11, 18));
+        n.settle(12);
+
+        ReconciliationReport b1 = report("B1");
+        assertThat(b1.state()).isEqualTo(ReconciliationReport.State.DONE);
+        assertThat(b1.succeeded()).isTrue();
+        // B1's subtree owns b1-a..d and b11-a; C's documents routed there are c-1 and c-2.
+        assertThat(b1.officeListed()).isEqualTo(5);
+        assertThat(b1.childListed()).isEqualTo(2);
+        assertThat(b1.repairsToOffice()).isEmpty();
+        assertThat(b1.repairsToChild()).isEmpty();
+        assertThat(b1.askedBack()).isEmpty();
+        ReconciliationReport b2 = report("B2");
+        assertThat(b2.succeeded()).isTrue();
+        assertThat(b2.officeListed()).isEqualTo(1);
+        assertThat(b2.childListed()).isEqualTo(1);
+        assertThat(docs("C")).isEqualTo(atCentral);
+        // Every step journaled at both ends: request (C), comparison and echo (B1), echo compared and
+        // reply (C), reply loaded and report sent (B1), report loaded (C).
+        assertThat(journal("B1", JournalEntry.Kind.RECONCILIATION)).extracting(JournalEntry::detail)
+                .anyMatch(d -> d.contains("step 2")).anyMatch(d -> d.contains("step 4"));
+        assertThat(journal("C", JournalEntry.Kind.RECONCILIATION)).extracting(JournalEntry::detail)
+                .anyMatch(d -> d.contains("step 1")).anyMatch(d -> d.contains("step 3"))
+                .anyMatch(d -> d.contains("report of B1 loaded"));
+    }
+
+    /** Each way the seed names, once, at B1 and C; B2 untouched. */
+    private void diverge() {
+        putUnregistered("B1", doc("b1-new", "B1", null, "99"));      // exported by hand, never imported at C
+        putUnregistered("B1", doc("b1-a", "B1", null, "10.50"));     // edited with registration suppressed
+        deleteUnregistered("B1", key("b1-b"));                        // deleted there, C still holds it
+        lose("B1", key("b1-c"));                                      // lost to an old backup
+        putUnregistered("C", doc("c-1", "C", "B1", "40.50"));        // C's own edit B1 never got
+        deleteUnregistered("B1", key("c-2"));                         // C's document gone at B1
+    }
+
+    @Test
+    void repairsExactlyWhatDivergedAndNothingElse() {
+        Network n = populated();
+        diverge();
+        Map<ObjectKey, DataObject> b2Before = docs("B2");
+        long b2Imports = journal("B2", JournalEntry.Kind.IMPORT).size();
+
+        n.node("C").reconcile();
+        n.settle(16);
+
+        ReconciliationReport b1 = report("B1");
+        assertThat(b1.state()).isEqualTo(ReconciliationReport.State.DONE);
+        assertThat(b1.errors()).isEmpty();
+        assertThat(b1.repairsToOffice()).containsExactly(key("b1-a"), key("b1-b"), key("b1-new"));
+        assertThat(b1.askedBack()).containsExactly(key("b1-c"));
+        assertThat(b1.repairsToChild()).containsExactly(key("b1-c"), key("c-1"), key("c-2"));
+        ReconciliationReport b2 = report("B2");
+        assertThat(b2.succeeded()).isTrue();
+        assertThat(b2.repairsToOffice()).isEmpty();
+        assertThat(b2.repairsToChild()).isEmpty();
+
+        // The owner's state won everywhere it is routed.
+        assertThat(n.get("C", key("b1-new"))).contains(doc("b1-new", "B1", null, "99"));
+        assertThat(n.get("C", key("b1-a"))).contains(doc("b1-a", "B1", null, "10.50"));
+        assertThat(n.get("C", key("b1-b"))).isEmpty();
+        assertThat(n.get("B1", key("b1-c"))).contains(doc("b1-c", "B1", null, "12"));
+        assertThat(n.get("B1", key("c-1"))).contains(doc("c-1", "C", "B1", "40.50"));
+        assertThat(n.get("B1", key("c-2"))).contains(doc("c-2", "C", "B1", "41"));
+        Map<ObjectKey, DataObject> atB1 = docs("B1");
+        Map<ObjectKey, DataObject> atC = docs("C");
+        atB1.forEach((k, v) -> assertThat(atC).containsEntry(k, v));
+        // Nothing else moved: B2 holds what it held and loaded no document.
+        assertThat(docs("B2")).isEqualTo(b2Before);
+        assertThat(journal("B2", JournalEntry.Kind.IMPORT).stream().skip(b2Imports)).allMatch(e -> e.objects() == 0
+                || e.detail().contains("0 applied") || e.objects() <= 2);
+        assertThat(n.totalRegistrations()).isZero();
+
+        // A second reconciliation finds nothing left to repair; the first stays on record.
+        String second = n.node("C").reconcile().get(0).runId();
+        n.settle(12);
+        assertThat(net.node("C").reconciliations()).filteredOn(r -> r.runId().equals(second)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.succeeded()).isTrue();
+                    assertThat(r.repairsToOffice()).isEmpty();
+                    assertThat(r.repairsToChild()).isEmpty();
+                });
+        assertThat(net.node("C").reconciliations()).filteredOn(r -> r.runId().equals(b1.runId())).hasSize(1);
+    }
+
+    @Test
+    void lostAndDuplicatedMessagesStillComplete() {
+        Network n = populated();
+        diverge();
+        n.node("C").reconcile();
+        FlakyTransport t = n.transport();
+        // Lose the request, then duplicate everything of the next exchanges both ways.
+        t.dropNext("C", "B1");
+        n.export("C", "B1");
+        n.deliver("B1");
+        for (int i = 0; i < 4; i++) {
+            t.duplicateNext("C", "B1");
+            t.duplicateNext("B1", "C");
+            n.round();
+        }
+        t.dropNext("B1", "C");
+        n.round();
+        n.settle(20);
+
+        ReconciliationReport b1 = report("B1");
+        assertThat(b1.state()).isEqualTo(ReconciliationReport.State.DONE);
+        assertThat(b1.repairsToOffice()).containsExactly(key("b1-a"), key("b1-b"), key("b1-new"));
+        assertThat(b1.repairsToChild()).containsExactly(key("b1-c"), key("c-1"), key("c-2"));
+        assertThat(t.drops()).isPositive();
+        assertThat(t.duplicates()).isGreaterThanOrEqualTo(2);
+        // Each step was taken once: duplicates were skipped, and journaled so.
+        assertThat(journal("B1", JournalEntry.Kind.RECONCILIATION)).extracting(JournalEntry::detail)
+                .filteredOn(d -> d.contains("step 2")).hasSize(1);
+        assertThat(journal("C", JournalEntry.Kind.RECONCILIATION)).filteredOn(e -> e.peer().equals("B1"))
+                .extracting(JournalEntry::detail).filteredOn(d -> d.contains("step 3")).hasSize(1);
+        assertThat(journal("C", JournalEntry.Kind.RECONCILIATION)).extracting(JournalEntry::detail)
+                .anyMatch(d -> d.contains("skipped, already taken"));
+    }
+
+    @Test
+    void aRepairFromTheOwnerWinsOverAPendingChangeWithoutTheResolver() {
+        Network n = populated();
+        // B1 changed its own document unseen; the request goes out; then C edits it too.
+        putUnregistered("B1", doc("b1-d", "B1", null, "13.50"));
+        n.node("C").reconcile();
+        n.exchange("C", "B1");
+        n.put("C", doc("b1-d", "B1", null, "13.99"));
+        n.exchange("B1", "C");
+        // The repair wins at C: without the flag the resolver would keep the parent's 13.99.
+        assertThat(n.get("C", key("b1-d"))).contains(doc("b1-d", "B1", null, "13.50"));
+        assertThat(journal("C", JournalEntry.Kind.RECONCILIATION)).extracting(JournalEntry::detail)
+                .anyMatch(d -> d.contains("repair of " + key("b1-d")) && d.contains("dropped"));
+        n.settle(12);
+        assertThat(n.get("B1", key("b1-d"))).contains(doc("b1-d", "B1", null, "13.50"));
+        assertThat(n.get("C", key("b1-d"))).contains(doc("b1-d", "B1", null, "13.50"));
+        assertThat(report("B1").state()).isEqualTo(ReconciliationReport.State.DONE);
+    }
+
+    @Test
+    void onlyTheCentralNodeReconciles() {
+        Network n = network();
+        assertThatThrownBy(() -> n.node("B1").reconcile()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("central node C only");
+        assertThat(n.node("B1").reconciliations()).isEmpty();
+    }
+}
