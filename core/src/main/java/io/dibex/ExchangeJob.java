@@ -11,7 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A node's routine exchange as a scheduled job: each run imports what the transport holds, then
- * exports to each of a list of neighbours (by default all of them). Runs never overlap: the
+ * exports to each of a list of neighbours (by default all of them; at the central node, the plan's
+ * auto-send list with {@link Builder#autoSend()}), and at the central node may start a document
+ * reconciliation with every child on the auto-send list first, at most once per period
+ * ({@link Builder#reconcileEvery(Duration)}, SPEC §5): its steps then travel with the runs' ordinary
+ * exports and imports. Runs never overlap: the
  * schedule waits for a run to end before counting the delay to the next, and {@link #runNow()}
  * while a run is going returns at once without running.
  *
@@ -21,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * owns and shuts down; {@link #close()} cancels this job's schedule only.
  *
  * <pre>{@code
- * ExchangeJob job = ExchangeJob.builder(node).exportTo("Pharmacy1", "Pharmacy2")
+ * ExchangeJob job = ExchangeJob.builder(office).autoSend().reconcileEvery(Duration.ofDays(1))
  *         .listener(run -> log.info("{}", run)).build();
  * job.start(executor, Duration.ofMinutes(15));
  * }</pre>
@@ -31,13 +35,18 @@ public final class ExchangeJob implements AutoCloseable {
     private final Node node;
     private final List<String> peers;
     private final Listener listener;
+    private final Duration reconcileEvery;
+    private final java.time.Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private ScheduledFuture<?> schedule;
+    private java.time.Instant lastReconciliation;
 
     private ExchangeJob(Builder b) {
         this.node = b.node;
         this.peers = b.peers == null ? node.neighbours() : List.copyOf(b.peers);
         this.listener = b.listener;
+        this.reconcileEvery = b.reconcileEvery;
+        this.clock = b.clock;
     }
 
     /** Starts a job for {@code node}. */
@@ -71,7 +80,7 @@ public final class ExchangeJob implements AutoCloseable {
      */
     public Run runNow() {
         if (!running.compareAndSet(false, true)) {
-            Run skipped = new Run(node.name(), true, List.of(), List.of(), List.of(), Duration.ZERO);
+            Run skipped = new Run(node.name(), true, List.of(), List.of(), List.of(), Duration.ZERO, List.of());
             listener.finished(skipped);
             return skipped;
         }
@@ -80,6 +89,18 @@ public final class ExchangeJob implements AutoCloseable {
             List<ImportResult> imported = new ArrayList<>();
             List<ExportResult> exported = new ArrayList<>();
             List<DibexException> failures = new ArrayList<>();
+            List<ReconciliationReport> reconciliations = new ArrayList<>();
+            java.time.Instant now = clock.instant();
+            if (reconcileEvery != null && (lastReconciliation == null
+                    || !now.isBefore(lastReconciliation.plus(reconcileEvery)))) {
+                try {
+                    reconciliations.addAll(node.reconcile());
+                    lastReconciliation = now;
+                    listener.reconciling(reconciliations);
+                } catch (DibexException e) {
+                    failures.add(e);
+                }
+            }
             try {
                 imported.addAll(node.importAll());
             } catch (DibexException e) {
@@ -96,7 +117,7 @@ public final class ExchangeJob implements AutoCloseable {
                 }
             }
             Run run = new Run(node.name(), false, imported, exported, failures,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), reconciliations);
             listener.finished(run);
             return run;
         } finally {
@@ -121,14 +142,17 @@ public final class ExchangeJob implements AutoCloseable {
      * @param exported the messages exported
      * @param failures what failed (each also journaled by the engine)
      * @param took how long it took
+     * @param reconciliations the reconciliation runs it started (step 1), one per child on the
+     *     auto-send list, or none
      */
     public record Run(String node, boolean skipped, List<ImportResult> imported, List<ExportResult> exported,
-            List<DibexException> failures, Duration took) {
+            List<DibexException> failures, Duration took, List<ReconciliationReport> reconciliations) {
         /** Copies the lists. */
         public Run {
             imported = List.copyOf(imported);
             exported = List.copyOf(exported);
             failures = List.copyOf(failures);
+            reconciliations = List.copyOf(reconciliations);
         }
     }
 
@@ -141,6 +165,10 @@ public final class ExchangeJob implements AutoCloseable {
         default void exported(ExportResult result) {
         }
 
+        /** Called when a run has started reconciliations (step 1), before its exports carry them. */
+        default void reconciling(List<ReconciliationReport> started) {
+        }
+
         /** Called at the end of each run, including a skipped one. */
         void finished(Run run);
     }
@@ -150,6 +178,8 @@ public final class ExchangeJob implements AutoCloseable {
         private final Node node;
         private List<String> peers;
         private Listener listener = Listener.NONE;
+        private Duration reconcileEvery;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder(Node node) {
             this.node = Objects.requireNonNull(node, "node");
@@ -169,6 +199,43 @@ public final class ExchangeJob implements AutoCloseable {
                 }
             }
             this.peers = list;
+            return this;
+        }
+
+        /**
+         * Exports to the plan's auto-send list ({@code ExpDocAuto}, {@link Reconciliation#autoSend()}),
+         * in its order.
+         *
+         * @throws IllegalStateException when the plan has no reconciliation settings
+         */
+        public Builder autoSend() {
+            Reconciliation r = node.plan().reconciliation().orElseThrow(() -> new IllegalStateException("plan "
+                    + node.plan().name() + " has no reconciliation settings, so no auto-send list"));
+            return exportTo(r.autoSend().toArray(String[]::new));
+        }
+
+        /**
+         * Starts a reconciliation ({@link Node#reconcile()}) at the first run and then at the first
+         * run at least {@code period} after the last one started, before the run's exports.
+         *
+         * @throws IllegalStateException when the node is not the central node or the plan has no
+         *     reconciliation settings
+         */
+        public Builder reconcileEvery(Duration period) {
+            if (period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("the reconciliation period must be positive, got " + period);
+            }
+            if (!node.isCentral() || node.plan().reconciliation().isEmpty()) {
+                throw new IllegalStateException("node " + node.name() + " cannot reconcile: a reconciliation runs"
+                        + " from the central node of a plan with reconciliation settings (SPEC §5)");
+            }
+            this.reconcileEvery = period;
+            return this;
+        }
+
+        /** The clock by which {@link #reconcileEvery(Duration)} counts (default: the system's, UTC). */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

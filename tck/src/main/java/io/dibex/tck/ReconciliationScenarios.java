@@ -8,16 +8,21 @@ import io.dibex.ObjectKind;
 import io.dibex.Reconciliation;
 import io.dibex.ReconciliationReport;
 import io.dibex.Subdivisions;
+import io.dibex.codec.MessageHeader;
+import io.dibex.codec.MessageItem;
+import io.dibex.codec.MessageWriter;
 import io.dibex.model.DataObject;
 import io.dibex.model.ObjectKey;
 import io.dibex.model.Value;
 import io.dibex.model.ValueType;
 import io.dibex.spi.JournalEntry;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -286,6 +291,110 @@ public abstract class ReconciliationScenarios {
         assertThat(n.get("B1", key("b1-d"))).contains(doc("b1-d", "B1", null, "13.50"));
         assertThat(n.get("C", key("b1-d"))).contains(doc("b1-d", "B1", null, "13.50"));
         assertThat(report("B1").state()).isEqualTo(ReconciliationReport.State.DONE);
+    }
+
+    @Test
+    void scheduledJobsExportToTheAutoSendListAndReconcileOncePerPeriod() {
+        Network n = populated();
+        diverge();
+        List<List<ReconciliationReport>> started = new java.util.ArrayList<>();
+        io.dibex.ExchangeJob office = io.dibex.ExchangeJob.builder(n.node("C")).autoSend()
+                .reconcileEvery(java.time.Duration.ofDays(1)).clock(n.clock())
+                .listener(new io.dibex.ExchangeJob.Listener() {
+                    @Override
+                    public void reconciling(List<ReconciliationReport> runs) {
+                        started.add(runs);
+                    }
+
+                    @Override
+                    public void finished(io.dibex.ExchangeJob.Run run) {
+                    }
+                }).build();
+        List<io.dibex.ExchangeJob> branches = List.of(io.dibex.ExchangeJob.builder(n.node("B1")).build(),
+                io.dibex.ExchangeJob.builder(n.node("B2")).build(), io.dibex.ExchangeJob.builder(n.node("B11")).build());
+        for (int i = 0; i < 8; i++) {
+            io.dibex.ExchangeJob.Run run = office.runNow();
+            assertThat(run.failures()).isEmpty();
+            branches.forEach(io.dibex.ExchangeJob::runNow);
+            n.clock().advance(java.time.Duration.ofHours(1));
+        }
+        assertThat(started).hasSize(1);
+        assertThat(started.get(0)).extracting(ReconciliationReport::child).containsExactly("B1", "B2");
+        assertThat(report("B1").state()).isEqualTo(ReconciliationReport.State.DONE);
+        assertThat(report("B1").repairsToOffice()).containsExactly(key("b1-a"), key("b1-b"), key("b1-new"));
+        assertThat(n.get("C", key("b1-new"))).isPresent();
+
+        n.clock().advance(java.time.Duration.ofDays(1));
+        assertThat(office.runNow().reconciliations()).hasSize(2);
+        assertThat(started).hasSize(2);
+        assertThatThrownBy(() -> io.dibex.ExchangeJob.builder(n.node("B1")).reconcileEvery(java.time.Duration.ofDays(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("central node");
+    }
+
+    /** A message from {@code from} to {@code to} numbered next, acknowledging what it loaded, with these items. */
+    private BytesMessage forged(String from, String to, List<MessageItem> items) {
+        io.dibex.spi.PeerState sender = net.node(from).peerState(to);
+        io.dibex.spi.PeerState receiver = net.node(to).peerState(from);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        MessageHeader header = new MessageHeader(net.plan().name(), from, to, receiver.lastLoadedNo() + 1,
+                UUID.randomUUID(), sender.lastLoadedNo(), sender.lastLoadedId(), false, List.of());
+        try (MessageWriter writer = config().codec().writer(bytes, net.plan(), header)) {
+            items.forEach(writer::write);
+            writer.finish();
+        }
+        return new BytesMessage("Message_" + from + "_" + to, bytes.toByteArray());
+    }
+
+    private static MessageItem control(String id, Object... namesAndValues) {
+        DataObject.Builder b = DataObject.builder(ObjectKey.of("dibex.Control", id));
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.set((String) namesAndValues[i], (Value) namesAndValues[i + 1]);
+        }
+        return new MessageItem.Upsert(b.build());
+    }
+
+    private static MessageItem requestHead(String run) {
+        return control(run + ".REQUEST", "Run", Value.of(run), "Step", Value.of("REQUEST"),
+                "From", Value.of(DATE.minusDays(10)), "To", Value.of(DATE));
+    }
+
+    private static MessageItem part(String run, long no, boolean last, byte[] entries) {
+        return control(run + ".REQUEST." + no, "Run", Value.of(run), "Step", Value.of("REQUEST"), "Part", Value.of(no),
+                "Last", Value.of(last), "Entries", Value.binary(entries));
+    }
+
+    @Test
+    void hostileControlItemsFailTheMessageAndChangeNothing() {
+        Network n = populated();
+        NodeState b1 = n.state("B1");
+        NodeState b11 = n.state("B11");
+        String run = UUID.randomUUID().toString();
+        // A request from a node that is not the central node, to its child.
+        assertThatThrownBy(() -> n.node("B11").importMessage(forged("B1", "B11",
+                List.of(requestHead(run), part(run, 1, true, new byte[0])))))
+                .isInstanceOf(io.dibex.DibexException.class).hasMessageContaining("central node C to its child only");
+        // From the central node: truncated entries, a part out of order, a list the message cuts short,
+        // a part with no head, a control item that is not a state, an unknown step.
+        List<List<MessageItem>> hostile = List.of(
+                List.of(requestHead(run), part(run, 1, true, new byte[] {0, 0, 1, 2})),
+                List.of(requestHead(run), part(run, 2, true, new byte[0])),
+                List.of(requestHead(run), part(run, 1, false, new byte[0])),
+                List.of(part(run, 1, true, new byte[0])),
+                List.of(new MessageItem.Deletion(ObjectKey.of("dibex.Control", run + ".REQUEST"))),
+                List.of(control(run + ".PURGE", "Run", Value.of(run), "Step", Value.of("PURGE"))),
+                List.of(requestHead(run), part(run, 1, true, new byte[] {9, 0})));
+        for (List<MessageItem> items : hostile) {
+            assertThatThrownBy(() -> n.node("B1").importMessage(forged("C", "B1", items)))
+                    .as("%s", items).isInstanceOf(io.dibex.DibexException.class);
+        }
+        assertThat(n.state("B1").objects()).isEqualTo(b1.objects());
+        assertThat(n.state("B1").registrations()).isEqualTo(b1.registrations());
+        assertThat(n.state("B11").objects()).isEqualTo(b11.objects());
+        assertThat(n.state("B11").registrations()).isEqualTo(b11.registrations());
+        // And the exchange goes on: a real reconciliation still completes.
+        n.node("C").reconcile();
+        n.settle(12);
+        assertThat(report("B1").succeeded()).isTrue();
     }
 
     @Test
