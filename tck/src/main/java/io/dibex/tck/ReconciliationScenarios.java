@@ -57,6 +57,11 @@ public abstract class ReconciliationScenarios {
 
     /** The plan of this suite. */
     public static ExchangePlan plan() {
+        return planBuilder().build();
+    }
+
+    /** A builder of the plan of this suite, to vary it. */
+    public static ExchangePlan.Builder planBuilder() {
         Subdivisions subdivisions = Subdivisions.builder().node("C").node("B1").node("B2").node("B11").build();
         return ExchangePlan.builder("Pharmacies")
                 .central("C")
@@ -72,8 +77,7 @@ public abstract class ReconciliationScenarios {
                         .build())
                 .routing(subdivisions.routing("C", "Owner", "To"))
                 .reconciliation(Reconciliation.builder().owner(subdivisions.owner("Owner")).autoSend("B1", "B2")
-                        .build())
-                .build();
+                        .build());
     }
 
     static ObjectKey key(String id) {
@@ -88,13 +92,21 @@ public abstract class ReconciliationScenarios {
     }
 
     private Network network() {
-        net = new Network(plan(), config());
+        return network(plan());
+    }
+
+    private Network network(ExchangePlan plan) {
+        net = new Network(plan, config());
         return net;
     }
 
     /** Documents at B1, B11, B2 and C (one of C's for B1, one for B2), exchanged until settled. */
     private Network populated() {
-        Network n = network();
+        return populated(plan());
+    }
+
+    private Network populated(ExchangePlan plan) {
+        Network n = network(plan);
         n.put("B1", doc("b1-a", "B1", null, "10"));
         n.put("B1", doc("b1-b", "B1", null, "11"));
         n.put("B1", doc("b1-c", "B1", null, "12"));
@@ -238,6 +250,28 @@ public abstract class ReconciliationScenarios {
                     assertThat(r.repairsToChild()).isEmpty();
                 });
         assertThat(net.node("C").reconciliations()).filteredOn(r -> r.runId().equals(b1.runId())).hasSize(1);
+    }
+
+    @Test
+    void theEchoReplyComesBehindEveryRepairRegisteredBeforeIt() {
+        // One new row per message: the repairs to B1 take three messages, and the echo reply waits.
+        Network n = populated(planBuilder().newRowsPerMessage(1).build());
+        diverge();
+        n.node("C").reconcile();
+        for (int round = 0; round < 40 && report("B1").state() != ReconciliationReport.State.DONE; round++) {
+            n.round();
+            boolean replyLoaded = journal("B1", JournalEntry.Kind.RECONCILIATION).stream()
+                    .anyMatch(e -> e.detail().contains("step 4"));
+            if (replyLoaded) {
+                // When B1 took the echo reply, every repair registered before it had arrived.
+                for (ObjectKey key : List.of(key("b1-c"), key("c-1"), key("c-2"))) {
+                    assertThat(n.get("B1", key)).as("%s at B1 when the reply was loaded", key)
+                            .isEqualTo(n.get("C", key));
+                }
+            }
+        }
+        assertThat(report("B1").state()).isEqualTo(ReconciliationReport.State.DONE);
+        assertThat(report("B1").repairsToChild()).containsExactly(key("b1-c"), key("c-1"), key("c-2"));
     }
 
     @Test
