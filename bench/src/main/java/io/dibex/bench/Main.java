@@ -54,6 +54,11 @@ public final class Main {
             report(storePart());
             return;
         }
+        if (only.equals("protocol")) {
+            // The naive reconciliation protocol through two nodes: -Dreconciled documents (1,000,000).
+            report(ProtocolBenchmark.run(Integer.getInteger("reconciled", 1_000_000), List.of(0, 100, 10_000)));
+            return;
+        }
         long documents = Long.getLong("documents", 200_000);
         int warmups = Integer.getInteger("warmups", 3);
         int iterations = Integer.getInteger("iterations", 4);
