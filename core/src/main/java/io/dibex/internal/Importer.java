@@ -153,8 +153,9 @@ final class Importer {
             try {
                 applyBody(message, h, name, size, start, body);
                 body.notes.add(ctx.entry(JournalEntry.Kind.IMPORT, peer, h.messageNo(), h.receivedNo(), body.items,
-                        size, start, "loaded " + body.applied + " of " + body.items + " items, acknowledged "
-                                + header.acknowledged + " registrations"
+                        size, start, "loaded " + body.applied + " of " + body.items + " items"
+                                + (body.controls > 0 ? " and " + body.controls + " control items" : "")
+                                + ", acknowledged " + header.acknowledged + " registrations"
                                 + (body.conflicts > 0 ? ", " + body.conflicts + " conflicts" : "")
                                 + (setAside.isEmpty() ? "" : ", set aside " + setAside.size()),
                         List.of()));
@@ -204,6 +205,8 @@ final class Importer {
                                 + " state, never a deletion, a retraction or a repair");
                     }
                     controls.load(tx, control.object());
+                    body.items--;
+                    body.controls++;
                     body.current = null;
                     continue;
                 }
@@ -219,7 +222,7 @@ final class Importer {
                 body.current = null;
             }
             controls.finish();
-            boolean owed = ps.ackOwed() || body.items > 0 || h.restored() || !h.rejectedKeys().isEmpty();
+            boolean owed = ps.ackOwed() || body.items > 0 || body.controls > 0 || h.restored() || !h.rejectedKeys().isEmpty();
             store.putPeer(ps.withLastLoaded(h.messageNo(), h.messageId()).withAckOwed(owed));
             txn.commit();
         } catch (IOException e) {
@@ -682,6 +685,7 @@ final class Importer {
         final List<JournalEntry> notes = new ArrayList<>();
         ObjectKey current;
         long items;
+        long controls;
         long applied;
         long conflicts;
 

@@ -14,6 +14,7 @@ import io.dibex.model.ObjectKey;
 import io.dibex.model.Row;
 import io.dibex.model.Value;
 import io.dibex.model.ValueType;
+import io.dibex.spi.JournalEntry;
 import io.dibex.spi.Transport;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -178,6 +181,8 @@ public final class PharmacyChain {
         diverged.put(P3, Set.of(labInvoice));
 
         Map<String, Map<ObjectKey, DataObject>> before = snapshot();
+        Map<String, Integer> journalMarks = new LinkedHashMap<>();
+        nodes.forEach((name, node) -> journalMarks.put(name, node.journal().size()));
         out.println("== reconciliation");
         scheduleReconciliation();
         int passes = settle();
@@ -186,12 +191,28 @@ public final class PharmacyChain {
             out.println(r.describe());
         }
         out.println("== settled in " + passes + " passes of the exchange jobs");
-        return new Outcome(reports, before, snapshot(), diverged);
+        Map<String, Long> loaded = new LinkedHashMap<>();
+        nodes.forEach((name, node) -> loaded.put(name, node.journal().stream().skip(journalMarks.get(name))
+                .filter(e -> e.kind() == JournalEntry.Kind.IMPORT).mapToLong(PharmacyChain::loaded).sum()));
+        out.println("== objects loaded during the reconciliation: " + loaded);
+        return new Outcome(reports, before, snapshot(), diverged, loaded);
     }
+
+    /** The number of objects an import applied, from its journal entry ("loaded n of m items"). */
+    private static long loaded(JournalEntry entry) {
+        Matcher m = LOADED.matcher(entry.detail());
+        if (!m.find()) {
+            throw new IllegalStateException("an import entry without its count: " + entry.detail());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static final Pattern LOADED = Pattern.compile("^loaded (\\d+) of ");
 
     /** What the example found. */
     record Outcome(List<ReconciliationReport> reports, Map<String, Map<ObjectKey, DataObject>> before,
-            Map<String, Map<ObjectKey, DataObject>> after, Map<String, Set<ObjectKey>> diverged) {
+            Map<String, Map<ObjectKey, DataObject>> after, Map<String, Set<ObjectKey>> diverged,
+            Map<String, Long> loadedDuringReconciliation) {
     }
 
     /** Runs every node's job until a pass of all of them exports nothing, and returns the passes. */

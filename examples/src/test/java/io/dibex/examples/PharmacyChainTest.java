@@ -93,6 +93,8 @@ class PharmacyChainTest {
                         .forEach(repaired::add);
             }
             assertThat(changed).as(node).isEqualTo(repaired);
+            // The journal agrees: the imports of the reconciliation applied exactly the repairs.
+            assertThat(outcome.loadedDuringReconciliation().get(node)).as(node + " journal").isEqualTo(repaired.size());
         }
     }
 
