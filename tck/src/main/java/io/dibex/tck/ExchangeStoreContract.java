@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  * The contract of {@link ExchangeStore} and of the transactions of a {@link Storage}, as their
  * javadoc states it: peer counters and message ids (R1, R4), registrations (R2), numbering and
  * export (R3), acknowledgment (R4), rejected rows (R6), tombstones (R13), the journal (R15),
- * commit, rollback of both stores together, use after the end of a transaction, isolation between
+ * the repair flag, control items and reconciliation runs (SPEC §5), commit, rollback of both stores together, use after the end of a transaction, isolation between
  * threads and the absence of lost updates.
  *
  * <p>To check an implementation, extend this class in a test and implement {@link #newStorage()}.
