@@ -310,7 +310,8 @@ public final class Node {
          *
          * @throws IllegalStateException without a storage or a transport, or when the plan needs
          *     what the codec cannot carry ({@link MessageCodec#capabilities()}): quarantine needs
-         *     rejected keys, routing other than {@link Routing#EVERYWHERE} needs retractions
+         *     rejected keys, routing other than {@link Routing#EVERYWHERE} needs retractions,
+         *     reconciliation settings need repair flags and control items
          */
         public Node build() {
             if (storage == null || transport == null) {

@@ -9,9 +9,11 @@ import io.dibex.codec.MessageReader;
 import io.dibex.codec.MessageWriter;
 import io.dibex.memory.InMemoryStorage;
 import io.dibex.memory.InMemoryTransport;
+import io.dibex.model.ValueType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,23 @@ class NodeCapabilitiesTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("needs retractions (R9)");
         assertThat(build(routed, carrying(EnumSet.of(MessageCodec.Capability.RETRACTIONS))).name()).isEqualTo("C");
+    }
+
+    @Test
+    @DisplayName("reconciliation settings need repair flags and control items: refused on a codec without them (SPEC §5)")
+    void reconciliationNeedsControlItems() {
+        ExchangePlan reconciled = ExchangePlan.builder("Trade").central("C").node("B1", "C")
+                .kind(ObjectKind.document("Doc").field("Date", ValueType.DATE).field("Owner", ValueType.STRING).build())
+                .reconciliation(Reconciliation.builder().owner(d -> Optional.of("C")).build())
+                .build();
+
+        assertThatThrownBy(() -> build(reconciled, carrying(EnumSet.complementOf(EnumSet.of(
+                MessageCodec.Capability.CONTROL_ITEMS)))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("node C cannot serve plan Trade with codec limited")
+                .hasMessageContaining("reconciliation settings need repair flags and control items");
+        assertThat(build(reconciled, carrying(EnumSet.of(MessageCodec.Capability.CONTROL_ITEMS))).name())
+                .isEqualTo("C");
     }
 
     @Test

@@ -39,7 +39,14 @@ public interface MessageCodec {
         /** Rejected keys in the header: needed by the quarantine policy (R6). */
         REJECTED_KEYS,
         /** Retractions in the body: needed by routing that can stop sending an object to a node (R9). */
-        RETRACTIONS
+        RETRACTIONS,
+        /**
+         * Repair flags and control items (SPEC §5): needed by a plan with reconciliation settings.
+         * Items then carry {@link MessageItem#repair()}, and the body carries dibex's control items,
+         * objects of the reserved kind prefix {@link io.dibex.ExchangePlan#RESERVED_KIND_PREFIX}
+         * with fields of every value type (binary included) and tabular parts.
+         */
+        CONTROL_ITEMS
     }
 
     /** A short name for journals, e.g. {@code "binary"} or {@code "xml-v8msg"}. */

@@ -16,12 +16,12 @@ import java.util.Objects;
  * character, time to the nanosecond), and fields, tabular parts and record sets keep their order.
  * Obtain it from {@link MessageCodec#binary()}; this class is not API.
  *
- * <h2>Layout (version 2)</h2>
+ * <h2>Layout (version 3)</h2>
  *
  * <pre>
  * message  = magic version header item* END
  * magic    = 0x89 'D' 'B' 'X'
- * version  = 0x02
+ * version  = 0x03
  * header   = string(plan) string(from) string(to) varint(messageNo) uuid(messageId)
  *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] [varint(restoredSinceNo)]
  *            varint(count) key{count}

@@ -60,7 +60,8 @@ public final class Engine {
      * Refuses a plan that needs what its codec cannot carry (SPEC §4), so that nothing is lost at
      * the first message that would need it: the quarantine policy needs rejected keys (R6), and
      * routing other than {@link io.dibex.Routing#EVERYWHERE} needs retractions (R9), since an
-     * object can then stop going to a neighbour. Message ids and the restored flag are not
+     * object can then stop going to a neighbour, and reconciliation settings need repair flags and
+     * control items (SPEC §5). Message ids and the restored flag are not
      * required: without them restores are detected in a weaker way (see
      * {@link MessageCodec.Capability}).
      *
@@ -76,6 +77,10 @@ public final class Engine {
         if (plan.routing() != Routing.EVERYWHERE && !can.contains(MessageCodec.Capability.RETRACTIONS)) {
             missing.add("its routing predicate can stop sending an object to a node, which needs retractions"
                     + " (R9); route everything everywhere (Routing.EVERYWHERE)");
+        }
+        if (plan.reconciliation().isPresent() && !can.contains(MessageCodec.Capability.CONTROL_ITEMS)) {
+            missing.add("its reconciliation settings need repair flags and control items in the body (SPEC §5);"
+                    + " drop the plan's reconciliation");
         }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("node " + node + " cannot serve plan " + plan.name() + " with codec "

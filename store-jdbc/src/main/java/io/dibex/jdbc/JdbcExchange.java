@@ -1,9 +1,12 @@
 package io.dibex.jdbc;
 
 import io.dibex.StorageException;
+import io.dibex.codec.ObjectBytes;
+import io.dibex.model.DataObject;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
 import io.dibex.model.SequenceBoundary;
+import io.dibex.spi.Control;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
 import io.dibex.spi.PeerState;
@@ -40,14 +43,14 @@ final class JdbcExchange implements ExchangeStore {
     private static final long ABSENT = -1;
 
     private static final String REGISTRATION_COLUMNS =
-            "peer, kind, id, digest, first_sent_no, last_sent_no, last_sent_digest, rejected, base, seen_no";
+            "peer, kind, id, digest, first_sent_no, last_sent_no, last_sent_digest, rejected, base, seen_no, repair";
     private static final String PEER_COLUMNS = "last_allocated_no, acknowledged_no, last_loaded_no, last_loaded_id,"
             + " ack_owed, restored_since_no, peer_restored_since_no, last_sent_at_millis, peer_regressed, last_header_no";
 
     private final JdbcTransaction tx;
     /** The version of each peer row this transaction read or wrote, for {@link #putPeer}. */
     private final Map<String, Long> peerVersions = new HashMap<>();
-    /** Queued registrations by (peer, key), coalesced: the first base, the last digest and seenNo. */
+    /** Queued registrations by (peer, key), coalesced: the first base, the last digest, seenNo and repair flag. */
     private final Map<List<Object>, Object[]> queuedRegistrations = new LinkedHashMap<>();
     /** Queued recordSent calls, in order. */
     private final List<Object[]> queuedSent = new ArrayList<>();
@@ -92,17 +95,19 @@ final class JdbcExchange implements ExchangeStore {
     private void flushRegistrations(List<Object[]> rows) throws SQLException {
         int[] updated;
         try (PreparedStatement p = tx.connection().prepareStatement("UPDATE dibex_registration"
-                + " SET digest = ?, first_sent_no = 0, rejected = FALSE, seen_no = ? WHERE peer = ? AND kind = ? AND id = ?")) {
+                + " SET digest = ?, first_sent_no = 0, rejected = FALSE, seen_no = ?, repair = ?"
+                + " WHERE peer = ? AND kind = ? AND id = ?")) {
             for (Object[] r : rows) {
                 p.setBytes(1, ((Digest) r[2]).bytes());
                 p.setLong(2, (Long) r[4]);
-                setKey(p, 3, (String) r[0], (ObjectKey) r[1]);
+                p.setBoolean(3, (Boolean) r[5]);
+                setKey(p, 4, (String) r[0], (ObjectKey) r[1]);
                 p.addBatch();
             }
             updated = p.executeBatch();
         }
         try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO dibex_registration ("
-                + REGISTRATION_COLUMNS + ") VALUES (?, ?, ?, ?, 0, 0, NULL, FALSE, ?, ?)")) {
+                + REGISTRATION_COLUMNS + ") VALUES (?, ?, ?, ?, 0, 0, NULL, FALSE, ?, ?, ?)")) {
             int inserts = 0;
             for (int i = 0; i < rows.size(); i++) {
                 if (updated[i] == Statement.SUCCESS_NO_INFO) {
@@ -114,6 +119,7 @@ final class JdbcExchange implements ExchangeStore {
                     p.setBytes(4, ((Digest) r[2]).bytes());
                     p.setBytes(5, ((Digest) r[3]).bytes());
                     p.setLong(6, (Long) r[4]);
+                    p.setBoolean(7, (Boolean) r[5]);
                     p.addBatch();
                     inserts++;
                 }
@@ -309,7 +315,7 @@ final class JdbcExchange implements ExchangeStore {
     // ---- registrations
 
     @Override
-    public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo) {
+    public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair) {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(digest, "digest");
@@ -321,9 +327,10 @@ final class JdbcExchange implements ExchangeStore {
         if (!queuedSent.isEmpty()) {
             flush();
         }
-        // Registering twice in one batch: one row with the newer digest and the base of its creation.
-        queuedRegistrations.merge(List.of(peer, key), new Object[] {peer, key, digest, base, seenNo},
-                (old, now) -> new Object[] {peer, key, digest, old[3], seenNo});
+        // Registering twice in one batch: one row with the newer digest, seenNo and repair flag (the
+        // later registration's, as if the two ran one after the other) and the base of its creation.
+        queuedRegistrations.merge(List.of(peer, key), new Object[] {peer, key, digest, base, seenNo, repair},
+                (old, now) -> new Object[] {peer, key, digest, old[3], seenNo, repair});
         if (queuedRegistrations.size() >= BATCH) {
             flush();
         }
@@ -452,6 +459,96 @@ final class JdbcExchange implements ExchangeStore {
         update(what, "UPDATE dibex_registration SET base = last_sent_digest"
                 + " WHERE peer = ? AND last_sent_no BETWEEN 1 AND ? AND base <> last_sent_digest", peer, k);
         return deleted;
+    }
+
+    // ---- control items and reconciliation runs (SPEC §5)
+
+    @Override
+    public void putControl(String peer, DataObject item) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(item, "item");
+        ObjectKey key = item.key();
+        byte[] data = ObjectBytes.encode(item);
+        String what = "store the control item " + key + " to " + peer;
+        if (update(what, "UPDATE dibex_control SET data = ?, sent_no = 0 WHERE peer = ? AND kind = ? AND id = ?",
+                data, peer, key.kind(), key.id()) == 0) {
+            update(what, "INSERT INTO dibex_control (peer, kind, id, data, sent_no) VALUES (?, ?, ?, ?, 0)",
+                    peer, key.kind(), key.id(), data);
+        }
+    }
+
+    @Override
+    public Stream<Control> controls(String peer) {
+        Objects.requireNonNull(peer, "peer");
+        flush();
+        String what = "list the control items to " + peer;
+        PreparedStatement p = tx.sql(what, () -> {
+            PreparedStatement s = prepareStream(
+                    "SELECT kind, id, data, sent_no FROM dibex_control WHERE peer = ? ORDER BY kind, id");
+            s.setString(1, peer);
+            return s;
+        });
+        return tx.stream(what, p, r -> new Control(peer, JdbcObjects.decode(r.getBytes(3), "dibex_control",
+                new ObjectKey(r.getString(1), r.getString(2))), r.getLong(4)));
+    }
+
+    /** One conditional update: of two messages recorded at once, the first to commit wins. */
+    @Override
+    public void recordControlSent(String peer, ObjectKey key, long no) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(key, "key");
+        requirePositive(no, "message number");
+        update("record that message " + no + " carried the control item " + key + " to " + peer,
+                "UPDATE dibex_control SET sent_no = ? WHERE peer = ? AND kind = ? AND id = ? AND sent_no = 0",
+                no, peer, key.kind(), key.id());
+    }
+
+    /** By range over the index on (peer, sent_no), as {@link #acknowledge}. */
+    @Override
+    public long acknowledgeControls(String peer, long k) {
+        Objects.requireNonNull(peer, "peer");
+        if (k <= 0) {
+            flush();
+            return 0;
+        }
+        return update("apply the acknowledgment of message " + k + " from " + peer + " to the control items",
+                "DELETE FROM dibex_control WHERE peer = ? AND sent_no BETWEEN 1 AND ?", peer, k);
+    }
+
+    @Override
+    public void putRun(DataObject run) {
+        Objects.requireNonNull(run, "run");
+        ObjectKey key = run.key();
+        byte[] data = ObjectBytes.encode(run);
+        String what = "store the reconciliation run " + key;
+        if (update(what, "UPDATE dibex_run SET data = ? WHERE kind = ? AND id = ?", data, key.kind(), key.id()) == 0) {
+            update(what, "INSERT INTO dibex_run (kind, id, data) VALUES (?, ?, ?)", key.kind(), key.id(), data);
+        }
+    }
+
+    @Override
+    public Optional<DataObject> run(ObjectKey key) {
+        Objects.requireNonNull(key, "key");
+        flush();
+        return tx.sql("read the reconciliation run " + key, () -> {
+            try (PreparedStatement p = tx.connection().prepareStatement(
+                    "SELECT data FROM dibex_run WHERE kind = ? AND id = ?")) {
+                setKey(p, 1, key);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(JdbcObjects.decode(r.getBytes(1), "dibex_run", key))
+                            : Optional.<DataObject>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Stream<DataObject> runs() {
+        flush();
+        PreparedStatement p = tx.sql("list the reconciliation runs", () -> prepareStream(
+                "SELECT kind, id, data FROM dibex_run ORDER BY kind, id"));
+        return tx.stream("list the reconciliation runs", p, r -> JdbcObjects.decode(r.getBytes(3), "dibex_run",
+                new ObjectKey(r.getString(1), r.getString(2))));
     }
 
     // ---- sequence boundaries (R14)
@@ -720,7 +817,7 @@ final class JdbcExchange implements ExchangeStore {
         byte[] lastSent = r.getBytes(7);
         return new Registration(r.getString(1), new ObjectKey(r.getString(2), r.getString(3)), Digest.of(r.getBytes(4)),
                 r.getLong(5), r.getLong(6), lastSent == null ? null : Digest.of(lastSent), r.getBoolean(8),
-                Digest.of(r.getBytes(9)), r.getLong(10));
+                Digest.of(r.getBytes(9)), r.getLong(10), r.getBoolean(11));
     }
 
     private long count(String what, String sql, String peer) {

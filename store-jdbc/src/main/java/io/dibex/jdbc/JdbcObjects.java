@@ -149,15 +149,25 @@ final class JdbcObjects implements ObjectStore {
     }
 
     private static DataObject decode(byte[] data, ObjectKey key) {
+        return decode(data, "dibex_object", key);
+    }
+
+    /**
+     * The object stored as {@link ObjectBytes} in the row {@code key} of {@code table}.
+     *
+     * @throws StorageException when the bytes are corrupt or hold another key's state
+     */
+    static DataObject decode(byte[] data, String table, ObjectKey key) {
+        String row = table + " row " + key;
         try {
-            DataObject o = ObjectBytes.decode(data, "dibex_object row " + key);
+            DataObject o = ObjectBytes.decode(data, row);
             if (!o.key().equals(key)) {
-                throw new StorageException("dibex_object row " + key + " holds the state of " + o.key()
+                throw new StorageException(row + " holds the state of " + o.key()
                         + ": the table was changed outside dibex");
             }
             return o;
         } catch (io.dibex.MalformedMessageException e) {
-            throw new StorageException("dibex_object row " + key + " is corrupt: " + e.getMessage(), e);
+            throw new StorageException(row + " is corrupt: " + e.getMessage(), e);
         }
     }
 }

@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dibex.StorageException;
 import io.dibex.model.Digest;
 import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
+import io.dibex.model.Row;
 import io.dibex.model.SequenceBoundary;
 import io.dibex.model.Value;
+import io.dibex.spi.Control;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.JournalEntry;
 import io.dibex.spi.ObjectStore;
@@ -48,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  * The contract of {@link ExchangeStore} and of the transactions of a {@link Storage}, as their
  * javadoc states it: peer counters and message ids (R1, R4), registrations (R2), numbering and
  * export (R3), acknowledgment (R4), rejected rows (R6), tombstones (R13), the journal (R15),
- * commit, rollback of both stores together, use after the end of a transaction, isolation between
+ * the repair flag, control items and reconciliation runs (SPEC §5), commit, rollback of both stores together, use after the end of a transaction, isolation between
  * threads and the absence of lost updates.
  *
  * <p>To check an implementation, extend this class in a test and implement {@link #newStorage()}.
@@ -507,6 +510,194 @@ public abstract class ExchangeStoreContract {
         });
         assertThat(count(x -> x.acknowledge(P, 1))).isEqualTo(1);
         assertThat(row(Q, "a")).isPresent();
+    }
+
+    // ---- the repair flag of registrations (SPEC §5)
+
+    /**
+     * A reconciliation's registration sets the row's repair flag, which numbering, sending and a
+     * rejection keep; an ordinary registration of the key clears it, a repair sets it again.
+     */
+    @Test
+    void repairFlagIsSetByARepairRegistrationKeptThroughSendingAndClearedByAnOrdinaryOne() {
+        write(x -> x.register(P, key("a"), digest(1), Digest.ABSENT, 4, true));
+        assertThat(row(P, "a")).contains(new Registration(P, key("a"), digest(1), 0, 0, null, false, Digest.ABSENT, 4,
+                true));
+        write(x -> {
+            x.numberUnsent(P, 1, 10);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.reject(P, key("a"));
+        });
+        assertThat(row(P, "a")).contains(new Registration(P, key("a"), digest(1), 1, 1, digest(1), true, Digest.ABSENT,
+                4, true));
+
+        write(x -> x.register(P, key("a"), digest(2), Digest.ABSENT, 5));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.repair()).as("an ordinary change").isFalse());
+        write(x -> x.register(P, key("a"), digest(3), Digest.ABSENT, 5, true));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.repair()).as("a repair again").isTrue());
+        write(x -> x.register(P, key("a"), digest(3), Digest.ABSENT, 5, false));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.repair()).as("the same state, no repair")
+                .isFalse());
+    }
+
+    /** Of several registrations of a key in one transaction, the last one's repair flag counts. */
+    @Test
+    void theLastRegistrationInATransactionDecidesTheRepairFlag() {
+        write(x -> {
+            x.register(P, key("a"), digest(1), Digest.ABSENT, 0, true);
+            x.register(P, key("a"), digest(2), Digest.ABSENT, 0, false);
+            x.register(P, key("b"), digest(1), Digest.ABSENT, 0, false);
+            x.register(P, key("b"), digest(2), Digest.ABSENT, 0, true);
+            x.register(Q, key("a"), digest(1), Digest.ABSENT, 0, true);
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.registrations(P)).stream().map(Registration::repair).toList()))
+                .containsExactly(false, true);
+        assertThat(row(Q, "a")).hasValueSatisfying(r -> assertThat(r.repair()).as("another peer's row").isTrue());
+    }
+
+    /** An acknowledgment that keeps a repair's row (changed since it was sent) keeps its flag. */
+    @Test
+    void anAcknowledgmentThatKeepsARowKeepsItsRepairFlag() {
+        write(x -> {
+            x.register(P, key("a"), digest(1), Digest.ABSENT, 0, true);
+            x.numberUnsent(P, 1, 10);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.register(P, key("a"), digest(2), Digest.ABSENT, 0, true);
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isZero();
+        assertThat(row(P, "a")).hasValueSatisfying(r -> {
+            assertThat(r.repair()).isTrue();
+            assertThat(r.base()).isEqualTo(digest(1));
+        });
+    }
+
+    // ---- control items and reconciliation runs (SPEC §5)
+
+    /**
+     * Control items round-trip exactly (every value type, binary fields, tables), are kept per
+     * peer, listed in key order, and start as sent by no message.
+     */
+    @Test
+    void controlItemsRoundTripExactlyPerPeerInKeyOrder() {
+        DataObject b = Fixtures.rich(controlKey("b"));
+        write(x -> {
+            x.putControl(P, b);
+            x.putControl(P, control("a", "first"));
+            x.putControl(Q, control("c", "other"));
+        });
+        List<Control> items = read((ExchangeStore x) -> drain(x.controls(P)));
+        assertThat(items).containsExactly(new Control(P, control("a", "first"), 0), new Control(P, b, 0));
+        Fixtures.assertExactly(items.get(1).item(), b);
+        assertThat(read((ExchangeStore x) -> drain(x.controls(Q)))).containsExactly(new Control(Q, control("c",
+                "other"), 0));
+        assertThat(read((ExchangeStore x) -> drain(x.controls("Nobody")))).isEmpty();
+    }
+
+    /** A control item put again replaces the one of its key and is unsent again. */
+    @Test
+    void putControlReplacesTheItemOfItsKeyAndResetsSentNo() {
+        write(x -> {
+            x.putControl(P, control("a", "first"));
+            x.recordControlSent(P, controlKey("a"), 3);
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.controls(P)))).containsExactly(new Control(P, control("a",
+                "first"), 3));
+        write(x -> x.putControl(P, control("a", "second")));
+        assertThat(read((ExchangeStore x) -> drain(x.controls(P)))).containsExactly(new Control(P, control("a",
+                "second"), 0));
+    }
+
+    /**
+     * recordControlSent keeps the number of the first message that carried the item; a later one
+     * does not move it, and an item that is gone is not created.
+     */
+    @Test
+    void recordControlSentKeepsTheFirstNumberAndIgnoresAMissingItem() {
+        write(x -> {
+            x.putControl(P, control("a", "x"));
+            x.putControl(Q, control("a", "x"));
+        });
+        write(x -> x.recordControlSent(P, controlKey("a"), 3));
+        write(x -> {
+            x.recordControlSent(P, controlKey("a"), 5);
+            x.recordControlSent(P, controlKey("gone"), 5);
+        });
+        assertThat(read((ExchangeStore x) -> drain(x.controls(P)))).containsExactly(new Control(P, control("a", "x"),
+                3));
+        assertThat(read((ExchangeStore x) -> drain(x.controls(Q)))).as("another peer's item")
+                .containsExactly(new Control(Q, control("a", "x"), 0));
+    }
+
+    /**
+     * acknowledgeControls deletes the items to that peer that a message numbered from 1 up to k
+     * carried, and no unsent item, later item or other peer's item; it returns how many.
+     */
+    @Test
+    void acknowledgeControlsDeletesItemsSentUpToK() {
+        write(x -> {
+            for (String id : List.of("a", "b", "c", "d")) {
+                x.putControl(P, control(id, id));
+            }
+            x.putControl(Q, control("e", "e"));
+            x.recordControlSent(P, controlKey("a"), 2);
+            x.recordControlSent(P, controlKey("b"), 3);
+            x.recordControlSent(P, controlKey("c"), 4);
+            x.recordControlSent(Q, controlKey("e"), 1);
+        });
+        assertThat(count(x -> x.acknowledgeControls(P, 0))).isZero();
+        assertThat(count(x -> x.acknowledgeControls(P, 1))).isZero();
+        assertThat(count(x -> x.acknowledgeControls(P, 3))).isEqualTo(2);
+        assertThat(read((ExchangeStore x) -> drain(x.controls(P)))).containsExactly(new Control(P, control("c", "c"),
+                4), new Control(P, control("d", "d"), 0));
+        assertThat(count(x -> x.acknowledgeControls(P, 4))).isEqualTo(1);
+        assertThat(count(x -> x.acknowledgeControls(P, Long.MAX_VALUE))).as("an unsent item stays").isZero();
+        assertThat(read((ExchangeStore x) -> drain(x.controls(P)))).containsExactly(new Control(P, control("d", "d"),
+                0));
+        assertThat(read((ExchangeStore x) -> drain(x.controls(Q)))).as("another peer's item")
+                .containsExactly(new Control(Q, control("e", "e"), 1));
+        assertThat(count(x -> x.acknowledgeControls("Nobody", 9))).isZero();
+    }
+
+    /** Runs are put (a later put of a key replaces it), read by key, and listed in key order. */
+    @Test
+    void runsAreReplacedByKeyReadAndListedInKeyOrder() {
+        DataObject rich = Fixtures.rich(run("b"));
+        write(x -> {
+            x.putRun(rich);
+            x.putRun(run("a", "started"));
+        });
+        assertThat(read((ExchangeStore x) -> x.run(run("a")))).contains(run("a", "started"));
+        assertThat(read((ExchangeStore x) -> x.run(run("z")))).isEmpty();
+        Fixtures.assertExactly(read((ExchangeStore x) -> x.run(run("b"))).orElseThrow(), rich);
+        write(x -> x.putRun(run("a", "done")));
+        assertThat(read((ExchangeStore x) -> drain(x.runs()))).containsExactly(run("a", "done"), rich);
+    }
+
+    /** Closing without commit undoes every change to control items and runs. */
+    @Test
+    void rollbackUndoesControlItemsAndRuns() {
+        write(x -> {
+            x.putControl(P, control("a", "a"));
+            x.putControl(P, control("b", "b"));
+            x.putControl(P, control("c", "c"));
+            x.recordControlSent(P, controlKey("b"), 2);
+            x.recordControlSent(P, controlKey("c"), 5);
+            x.putRun(run("r", "started"));
+        });
+        List<Object> before = read((ExchangeStore x) -> List.of(drain(x.controls(P)), drain(x.runs())));
+        try (StoreTransaction tx = storage.begin()) {
+            ExchangeStore x = tx.exchange();
+            x.putControl(P, control("a", "changed"));
+            x.putControl(P, control("d", "new"));
+            x.putControl(Q, control("a", "new"));
+            x.recordControlSent(P, controlKey("a"), 6);
+            assertThat(x.acknowledgeControls(P, 5)).isEqualTo(2);
+            x.putRun(run("r", "done"));
+            x.putRun(run("s", "new"));
+            assertThat(List.of(drain(x.controls(P)), drain(x.runs()))).isNotEqualTo(before);
+        }
+        assertThat(read((ExchangeStore x) -> List.of(drain(x.controls(P)), drain(x.runs())))).isEqualTo(before);
+        assertThat(read((ExchangeStore x) -> drain(x.controls(Q)))).isEmpty();
     }
 
     // ---- tombstones (R13)
@@ -1156,6 +1347,29 @@ public abstract class ExchangeStoreContract {
             tx.commit();
             return result;
         }
+    }
+
+    /** The key of a control item, of dibex's reserved kind. */
+    private static ObjectKey controlKey(String id) {
+        return ObjectKey.of("dibex.Control", id);
+    }
+
+    /** A control item shaped like a reconciliation's step: text, a binary field and a table. */
+    private static DataObject control(String id, String step) {
+        return DataObject.builder(ObjectKey.of("dibex.Control", id))
+                .set("Run", Value.of("r1"))
+                .set("Step", Value.of(step))
+                .set("Entries", Value.binary(new byte[] {1, 0, (byte) 0xff}))
+                .addRow("AskBack", Row.of("Kind", Value.of("Item"), "Id", Value.of(id)))
+                .build();
+    }
+
+    private static ObjectKey run(String id) {
+        return ObjectKey.of("dibex.Run", id);
+    }
+
+    private static DataObject run(String id, String state) {
+        return DataObject.builder(run(id)).set("State", Value.of(state)).build();
     }
 
     /** The row of (peer, id), read in its own transaction. */

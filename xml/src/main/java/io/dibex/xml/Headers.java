@@ -2,6 +2,7 @@ package io.dibex.xml;
 
 import io.dibex.InvalidValueException;
 import io.dibex.codec.MessageHeader;
+import io.dibex.codec.MessageItem;
 import io.dibex.model.ObjectKey;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -95,12 +96,13 @@ final class Headers {
 
     // ---- reading
 
-    /** Checks the root's {@code dx:format}, if any: only version 1 is known. */
+    /** Checks the root's {@code dx:format}, if any: only {@link Wire#FORMAT} is known. */
     static void checkFormat(XmlInput in) {
         String format = in.attribute(Wire.DX, "format");
         if (format != null && !format.equals(Wire.FORMAT)) {
             throw in.malformed("dibex format version " + XmlInput.quote(format) + " is not known to this reader,"
-                    + " which reads version " + Wire.FORMAT + ": upgrade this node");
+                    + " which reads version " + Wire.FORMAT + ": both nodes of a link must run the same version of"
+                    + " dibex's additions; upgrade the older one");
         }
     }
 
@@ -214,11 +216,34 @@ final class Headers {
                 previousId, Math.max(restoredSince, 0));
     }
 
-    /** Writes an item's {@code dx:since} attribute, when the additions are on and it is known. */
-    static void writeSince(XmlOutput out, long since, boolean additions) throws IOException {
-        if (additions && since > 0) {
-            out.raw(" dx:since=\"").raw(Long.toString(since)).raw('"');
+    /**
+     * Writes an item's {@code dx:since} attribute, when the additions are on and it is known, and
+     * its {@code dx:repair="true"} when it is a repair (the writer refuses a repair without additions).
+     */
+    static void writeItemAttributes(XmlOutput out, MessageItem item, boolean additions) throws IOException {
+        if (additions && item.since() > 0) {
+            out.raw(" dx:since=\"").raw(Long.toString(item.since())).raw('"');
         }
+        if (additions && item.repair()) {
+            out.raw(" dx:repair=\"true\"");
+        }
+    }
+
+    /**
+     * An item's {@code dx:repair} attribute where the reader is: true for {@code "true"}, false when
+     * absent. Any other value, {@code "false"} included, is malformed: a writer writes the attribute
+     * only on a repair, so each item has one form.
+     */
+    static boolean repair(XmlInput in) {
+        String value = in.attributeCount() == 0 ? null : in.attribute(Wire.DX, "repair");
+        if (value == null) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw in.malformed("dx:repair must be \"true\" (or absent, for an item that is no repair), got "
+                    + XmlInput.quote(value));
+        }
+        return true;
     }
 
     /**
@@ -249,8 +274,8 @@ final class Headers {
                 kind = in.attributeValue(i);
             } else if (ns.isEmpty() && name.equals("id")) {
                 id = in.attributeValue(i);
-            } else if (ns.equals(Wire.DX) && name.equals("since")) {
-                continue; // read by since()
+            } else if (ns.equals(Wire.DX) && (name.equals("since") || name.equals("repair"))) {
+                continue; // read by since() and repair()
             } else {
                 throw in.malformed("unknown attribute " + name + " on " + in.qualifiedName());
             }

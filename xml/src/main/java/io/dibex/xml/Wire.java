@@ -19,8 +19,11 @@ final class Wire {
     static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
     /** dibex's additions, which other readers can ignore. */
     static final String DX = "urn:dibex:exchange";
-    /** The version of dibex's additions, written as {@code dx:format} on the root. */
-    static final String FORMAT = "1";
+    /**
+     * The version of dibex's additions, written as {@code dx:format} on the root: 2 since items
+     * carry {@code dx:repair} (SPEC §5), which a version 1 reader of v8msg would have ignored.
+     */
+    static final String FORMAT = "2";
 
     /** The XML declaration every message starts with. */
     static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";

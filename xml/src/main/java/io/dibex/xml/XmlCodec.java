@@ -140,7 +140,9 @@ public final class XmlCodec implements MessageCodec {
 
     /**
      * Every capability with dibex's additions on; none with them off, since the message ids, the
-     * restored flag, rejected keys and retractions are all additions.
+     * restored flag, rejected keys, retractions, and repair flags and control items are all
+     * additions (both dialects carry control items, objects of dibex's reserved kinds, as any
+     * other object).
      *
      * @return the capabilities
      */

@@ -1,5 +1,6 @@
 package io.dibex.xml;
 
+import io.dibex.ExchangePlan;
 import io.dibex.InvalidValueException;
 import io.dibex.TransportException;
 import io.dibex.codec.MessageHeader;
@@ -122,6 +123,16 @@ abstract class XmlMessageWriter implements MessageWriter {
             throw new InvalidValueException("cannot write the retraction of " + key + " into " + name
                     + " without dibex's additions: a strict 1C reader has no retraction; a plan served without"
                     + " additions must not use routing that stops sending an object to a node (R9)");
+        }
+        if (!additions && item.repair()) {
+            throw new InvalidValueException("cannot write the repair of " + key + " into " + name
+                    + " without dibex's additions: a strict 1C reader has no repair flag; a plan served without"
+                    + " additions must not have reconciliation settings (SPEC §5)");
+        }
+        if (!additions && key.kind().startsWith(ExchangePlan.RESERVED_KIND_PREFIX)) {
+            throw new InvalidValueException("cannot write " + key + " into " + name + " without dibex's additions:"
+                    + " it is dibex's own control item, which a strict 1C reader would take for an object; a plan"
+                    + " served without additions must not have reconciliation settings (SPEC §5)");
         }
         if (item instanceof MessageItem.Upsert) {
             DataObject o = ((MessageItem.Upsert) item).object();

@@ -199,7 +199,7 @@ class HostileInputTest {
                 + ">)", "$1$1"), "appears twice"));
         cases.add(text("a header without its number", (d, s) -> s.replaceFirst("<" + tag(d, "MessageNo") + ">[^<]*</"
                 + tag(d, "MessageNo") + ">", ""), "has no"));
-        cases.add(text("a newer dibex format", s -> s.replace("dx:format=\"1\"", "dx:format=\"2\""), "format version"));
+        cases.add(text("a newer dibex format", s -> s.replace("dx:format=\"2\"", "dx:format=\"3\""), "format version"));
         cases.add(text("an unknown dibex header element", s -> s.replace("<dx:MessageId>", "<dx:Secret>x</dx:Secret>"
                 + "<dx:MessageId>"), "dx:Secret"));
         cases.add(text("a malformed message id", s -> s.replaceFirst("<dx:MessageId>[^<]*<", "<dx:MessageId>not-a-uuid<"),

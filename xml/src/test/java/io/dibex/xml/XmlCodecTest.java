@@ -128,7 +128,7 @@ class XmlCodecTest {
                     xmlns:xs="http://www.w3.org/2001/XMLSchema" \
                     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
                     xmlns:v8="http://v8.1c.ru/8.1/data/enterprise/current-config" \
-                    xmlns:dx="urn:dibex:exchange" dx:format="1">
+                    xmlns:dx="urn:dibex:exchange" dx:format="2">
                     \t<v8msg:Header>
                     \t\t<v8msg:ExchangePlan>Trade</v8msg:ExchangePlan>
                     \t\t<v8msg:To>B1</v8msg:To>
@@ -178,7 +178,7 @@ class XmlCodecTest {
 
             assertThat(text(bytes)).isEqualTo("""
                     <?xml version="1.0" encoding="UTF-8"?>
-                    <Сообщение xmlns:dx="urn:dibex:exchange" dx:format="1">
+                    <Сообщение xmlns:dx="urn:dibex:exchange" dx:format="2">
                     \t<ЗаголовокСообщения>
                     \t\t<ПланОбмена>Trade</ПланОбмена>
                     \t\t<Получатель>B1</Получатель>
@@ -271,6 +271,94 @@ class XmlCodecTest {
                 assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE))
                         .as(bad).isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:since");
             }
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
+        @DisplayName("a reconciliation's repair flag travels as dx:repair=\"true\" on any item, only with the additions (SPEC §5)")
+        void repairTravelsWithTheAdditions(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            List<MessageItem> items = List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18, true),
+                    new MessageItem.Deletion(TestPlans.itemKey("B"), 0, true),
+                    new MessageItem.Retraction(TestPlans.itemKey("C"), 20, true),
+                    new MessageItem.Upsert(TestPlans.item("D", "new", "1.00"), 20, false));
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, items);
+
+            assertThat(text(bytes).split("dx:repair=\"true\"", -1)).as("one attribute per repair").hasSize(4);
+            for (Streams.Input input : Streams.Input.values()) {
+                assertThat(Streams.read(codec(dialect), PLAN, bytes, input).items()).as(input.name())
+                        .containsExactlyElementsOf(items);
+            }
+
+            XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
+            assertThatThrownBy(() -> Streams.write(plain, PLAN, h, items.subList(0, 1)))
+                    .isInstanceOf(InvalidValueException.class).hasMessageContaining("the repair of Item/A")
+                    .hasMessageContaining("without dibex's additions");
+            assertThat(text(Streams.write(plain, PLAN, h, items.subList(3, 4)))).doesNotContain("repair");
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
+        @DisplayName("a dx:repair other than \"true\" is malformed, \"false\" included: an item that is no repair has no attribute (R16)")
+        void malformedRepair(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            String good = text(Streams.write(codec(dialect), PLAN, h,
+                    List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18, true),
+                            new MessageItem.Deletion(TestPlans.itemKey("B"), 0, true),
+                            new MessageItem.Retraction(TestPlans.itemKey("C"), 0, true))));
+            for (String bad : List.of("false", "TRUE", "True", "1", " true", "true ", "")) {
+                for (int which = 0; which < 3; which++) {
+                    byte[] bytes = replaceNth(good, "dx:repair=\"true\"", "dx:repair=\"" + bad + "\"", which)
+                            .getBytes(StandardCharsets.UTF_8);
+                    assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE))
+                            .as("%s on item %d", bad, which).isInstanceOf(MalformedMessageException.class)
+                            .hasMessageContaining("dx:repair");
+                }
+            }
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
+        @DisplayName("control items (dibex's reserved kind: dates, numbers, flags, binaries, tabular parts) round-trip exactly with the additions, and are refused without (SPEC §5)")
+        void controlItemsRoundTripWithTheAdditions(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            DataObject head = DataObject.builder(ObjectKey.of("dibex.Control", "0f1e2d3c.REPORT"))
+                    .set("Run", Value.of("0f1e2d3c")).set("Step", Value.of("REPORT"))
+                    .set("From", Value.of(LocalDate.of(2025, 11, 17))).set("To", Value.of(LocalDate.of(2026, 1, 1)))
+                    .set("OfficeListed", Value.of(12L)).set("Repairs", Value.of(0L))
+                    .set("Error", Value.of(""))
+                    .addRow("AskBack", Row.of("Kind", Value.of("Doc"), "Id", Value.of("b1-a")))
+                    .addRow("AskBack", Row.of("Kind", Value.of("Doc"), "Id", Value.of("b1-b")))
+                    .table("AskedBack", List.of())
+                    .addRow("Errors", Row.of("Text", Value.of("Doc/x: <not> & \"listed\"")))
+                    .build();
+            DataObject part = DataObject.builder(ObjectKey.of("dibex.Control", "0f1e2d3c.REQUEST.1"))
+                    .set("Run", Value.of("0f1e2d3c")).set("Step", Value.of("REQUEST")).set("Part", Value.of(1L))
+                    .set("Last", Value.of(true)).set("Entries", Value.binary(new byte[] {0, 1, 2, (byte) 0xff, 10}))
+                    .build();
+            DataObject empty = DataObject.builder(ObjectKey.of("dibex.Control", "0f1e2d3c.REQUEST.2"))
+                    .set("Part", Value.of(2L)).set("Last", Value.of(false)).set("Entries", Value.binary(new byte[0]))
+                    .build();
+            List<MessageItem> items = List.of(new MessageItem.Upsert(head), new MessageItem.Upsert(part, 19, false),
+                    new MessageItem.Upsert(empty));
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, items);
+            for (Streams.Input input : Streams.Input.values()) {
+                List<MessageItem> read = Streams.read(codec(dialect), PLAN, bytes, input).items();
+                assertThat(read).as(input.name()).containsExactlyElementsOf(items);
+                for (int i = 0; i < items.size(); i++) {
+                    DataObject expected = ((MessageItem.Upsert) items.get(i)).object();
+                    DataObject actual = ((MessageItem.Upsert) read.get(i)).object();
+                    assertThat(List.copyOf(actual.fields().keySet())).containsExactlyElementsOf(
+                            expected.fields().keySet());
+                    assertThat(List.copyOf(actual.tables().keySet())).containsExactlyElementsOf(
+                            expected.tables().keySet());
+                }
+            }
+
+            XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
+            assertThatThrownBy(() -> Streams.write(plain, PLAN, h, items.subList(1, 2)))
+                    .isInstanceOf(InvalidValueException.class).hasMessageContaining("dibex.Control/0f1e2d3c.REQUEST.1")
+                    .hasMessageContaining("control item");
         }
 
         @ParameterizedTest
@@ -810,6 +898,18 @@ class XmlCodecTest {
     }
 
     // ---- helpers
+
+    /** {@code text} with the {@code n}th occurrence (from 0) of {@code find} replaced. */
+    static String replaceNth(String text, String find, String replacement, int n) {
+        int at = -1;
+        for (int i = 0; i <= n; i++) {
+            at = text.indexOf(find, at + 1);
+            if (at < 0) {
+                throw new AssertionError("fewer than " + (n + 1) + " occurrences of " + find);
+            }
+        }
+        return text.substring(0, at) + replacement + text.substring(at + find.length());
+    }
 
     /** A v8msg message around a body, with xs, xsi and the current-config namespace as default. */
     static String v8msg(String body) {

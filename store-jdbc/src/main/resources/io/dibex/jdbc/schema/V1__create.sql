@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS dibex_sent_message (
     PRIMARY KEY (peer, message_no)
 );
 
--- Registrations (R2): one row per (peer, key).
+-- Registrations (R2): one row per (peer, key); repair: registered by a reconciliation as a repair (SPEC §5).
 CREATE TABLE IF NOT EXISTS dibex_registration (
     peer VARCHAR(128) NOT NULL,
     kind VARCHAR(128) NOT NULL,
@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS dibex_registration (
     rejected BOOLEAN NOT NULL,
     base ${digest} NOT NULL,
     seen_no BIGINT NOT NULL,
+    repair BOOLEAN NOT NULL,
     PRIMARY KEY (peer, kind, id)
 );
 -- Numbering takes unsent rows in key order, an acknowledgment deletes a range of numbers (R3, R4).
@@ -115,6 +116,26 @@ CREATE TABLE IF NOT EXISTS dibex_journal (
     object_keys ${text} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dibex_journal_at ON dibex_journal (at_second, at_nano);
+
+-- Control items to send to a peer (SPEC §5), one per (peer, key), as ObjectBytes; sent_no: the first
+-- message that carried it, 0 while none did. An acknowledgment deletes a range of sent_no.
+CREATE TABLE IF NOT EXISTS dibex_control (
+    peer VARCHAR(128) NOT NULL,
+    kind VARCHAR(128) NOT NULL,
+    id VARCHAR(256) NOT NULL,
+    data ${bytes} NOT NULL,
+    sent_no BIGINT NOT NULL,
+    PRIMARY KEY (peer, kind, id)
+);
+CREATE INDEX IF NOT EXISTS dibex_control_sent ON dibex_control (peer, sent_no);
+
+-- The states of reconciliation runs (SPEC §5), as ObjectBytes, by key.
+CREATE TABLE IF NOT EXISTS dibex_run (
+    kind VARCHAR(128) NOT NULL,
+    id VARCHAR(256) NOT NULL,
+    data ${bytes} NOT NULL,
+    PRIMARY KEY (kind, id)
+);
 
 -- One row per key ever locked by ExchangeStore.lock: the engine locks a key before it reads an
 -- object it will write (R12).
