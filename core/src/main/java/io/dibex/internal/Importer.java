@@ -198,6 +198,12 @@ final class Importer {
             Reconciler.Session controls = reconciler.session(body.peer, body.notes);
             while ((item = next(reader, body)) != null) {
                 body.current = item.key();
+                if (item.key().kind().startsWith(io.dibex.ExchangePlan.RESERVED_KIND_PREFIX)
+                        && !item.key().kind().equals(Reconciler.CONTROL)) {
+                    throw new MalformedMessageException(name, "item " + item.key(), "kinds starting with '"
+                            + io.dibex.ExchangePlan.RESERVED_KIND_PREFIX + "' are dibex's own, and "
+                            + item.key().kind() + " is none of them");
+                }
                 if (item.key().kind().equals(Reconciler.CONTROL)) {
                     // dibex's own control items: a step of a reconciliation (SPEC §5).
                     if (!(item instanceof MessageItem.Upsert control) || item.repair()) {

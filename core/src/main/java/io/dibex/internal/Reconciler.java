@@ -40,8 +40,9 @@ import java.util.stream.Stream;
  *
  * <p>A step that lists documents (the request and the echo request) travels as a head item and
  * then parts of at most {@value #PART_ENTRIES} entries, written from the object store while the
- * message is written, so neither end holds the list: the sender streams it, and the receiver
- * compares each part as it reads it against the documents it holds in the window.
+ * message is written: the sender streams the list, and the receiver compares each part as it reads
+ * it against the digests of the documents it compares, which it does hold (one side's share of the
+ * window; the object store offers no index by date to merge against).
  */
 final class Reconciler {
 
@@ -149,7 +150,7 @@ final class Reconciler {
         LocalDate from = date(head, "From");
         LocalDate to = date(head, "To");
         String child = step == Step.REQUEST ? peer : ctx.me;
-        List<String> kinds = comparedKinds();
+        List<String> kinds = kindsOf(head, "control item " + head.key());
         Entries entries = new Entries(kinds);
         int part = 0;
         for (String kind : kinds) {
@@ -200,6 +201,9 @@ final class Reconciler {
         /** Applies one control item. */
         void load(StoreTransaction tx, DataObject item) {
             String what = "control item " + item.key();
+            if (ctx.plan.reconciliation().isEmpty()) {
+                throw malformed(what, "plan " + ctx.plan.name() + " has no reconciliation settings at " + ctx.me);
+            }
             String run = text(item, "Run");
             Step step = step(item, what);
             if (!item.key().id().startsWith(run + "." + step.name())) {
@@ -275,6 +279,7 @@ final class Reconciler {
                     .set("Role", Value.of("CHILD")).set("Step", Value.of("ECHOED")).set("From", Value.of(from))
                     .set("To", Value.of(to)).set("Started", Value.of(ctx.clock.instant())).build();
             open = new Comparison(tx, peer, run, Step.REQUEST, s, from, to, notes);
+            open.kinds = kindsOf(head, what);
             nextPart = 1;
         }
 
@@ -295,6 +300,7 @@ final class Reconciler {
             DataObject s = state.get();
             open = new Comparison(tx, peer, run, Step.ECHO, s, date(s, "From"), date(s, "To"), notes);
             open.askedBack.addAll(keys(head, "AskBack"));
+            open.kinds = kindsOf(head, what);
             nextPart = 1;
         }
 
@@ -360,6 +366,8 @@ final class Reconciler {
         final TreeSet<ObjectKey> askedBack = new TreeSet<>();
         final List<String> errors = new ArrayList<>();
         final List<JournalEntry> notes;
+        /** The kinds the sender's entries index, as its head named them. */
+        List<String> kinds = List.of();
         long listed;
 
         Comparison(StoreTransaction tx, String peer, String run, Step step, DataObject state, LocalDate from,
@@ -407,7 +415,7 @@ final class Reconciler {
             if (!(entries instanceof Value.Binary b)) {
                 throw malformed(what, "its entries are not binary");
             }
-            Entries.read(b.bytes(), comparedKinds(), what, (key, digest) -> {
+            Entries.read(b.bytes(), kinds, what, (key, digest) -> {
                 listed++;
                 Digest local = mine.remove(key);
                 if (local != null) {
@@ -534,9 +542,31 @@ final class Reconciler {
         return ObjectKey.of(RUN, run);
     }
 
-    private static DataObject.Builder head(String run, Step step, LocalDate from, LocalDate to) {
+    /**
+     * A step's head: run, step, window, and the compared kinds by name, in the order the entries of
+     * its list index them, so that a receiver whose plan lists other kinds still reads them right.
+     */
+    private DataObject.Builder head(String run, Step step, LocalDate from, LocalDate to) {
         return DataObject.builder(ObjectKey.of(CONTROL, run + "." + step.name())).set("Run", Value.of(run))
-                .set("Step", Value.of(step.name())).set("From", Value.of(from)).set("To", Value.of(to));
+                .set("Step", Value.of(step.name())).set("From", Value.of(from)).set("To", Value.of(to))
+                .set("Kinds", Value.of(String.join(",", comparedKinds())));
+    }
+
+    /** The kinds a head names; at most 255 valid names. */
+    private static List<String> kindsOf(DataObject head, String what) {
+        String text = text(head, "Kinds");
+        List<String> kinds = text.isEmpty() ? List.of() : List.of(text.split(",", -1));
+        if (kinds.size() > MAX_KINDS) {
+            throw malformed(what, "it names more than " + MAX_KINDS + " kinds");
+        }
+        for (String kind : kinds) {
+            try {
+                Names.requireName(kind, "kind");
+            } catch (IllegalArgumentException e) {
+                throw malformed(what, e.getMessage());
+            }
+        }
+        return kinds;
     }
 
     private List<String> comparedKinds() {

@@ -389,7 +389,7 @@ public abstract class ReconciliationScenarios {
 
     private static MessageItem requestHead(String run) {
         return control(run + ".REQUEST", "Run", Value.of(run), "Step", Value.of("REQUEST"),
-                "From", Value.of(DATE.minusDays(10)), "To", Value.of(DATE));
+                "From", Value.of(DATE.minusDays(10)), "To", Value.of(DATE), "Kinds", Value.of(DOC));
     }
 
     private static MessageItem part(String run, long no, boolean last, byte[] entries) {
@@ -416,7 +416,10 @@ public abstract class ReconciliationScenarios {
                 List.of(part(run, 1, true, new byte[0])),
                 List.of(new MessageItem.Deletion(ObjectKey.of("dibex.Control", run + ".REQUEST"))),
                 List.of(control(run + ".PURGE", "Run", Value.of(run), "Step", Value.of("PURGE"))),
-                List.of(requestHead(run), part(run, 1, true, new byte[] {9, 0})));
+                List.of(requestHead(run), part(run, 1, true, new byte[] {9, 0})),
+                List.of(control(run + ".REQUEST", "Run", Value.of(run), "Step", Value.of("REQUEST"),
+                        "From", Value.of(DATE), "To", Value.of(DATE), "Kinds", Value.of("Doc,1st"))),
+                List.of(new MessageItem.Upsert(DataObject.builder(ObjectKey.of("dibex.Other", "x")).build())));
         for (List<MessageItem> items : hostile) {
             assertThatThrownBy(() -> n.node("B1").importMessage(forged("C", "B1", items)))
                     .as("%s", items).isInstanceOf(io.dibex.DibexException.class);
