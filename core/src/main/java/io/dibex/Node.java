@@ -245,7 +245,8 @@ public final class Node {
     }
 
     /**
-     * The reconciliation runs this central node started, in the order of their ids, each as far as
+     * The reconciliation runs this central node started, oldest first (runs started together in the
+     * order of the auto-send list), each as far as
      * it has come: a run is {@link ReconciliationReport.State#DONE} once the child's report arrived.
      */
     public List<ReconciliationReport> reconciliations() {

@@ -520,6 +520,9 @@ final class Reconciler {
                 }
             }
         }
+        List<String> order = ctx.plan.reconciliation().map(Reconciliation::autoSend).orElse(List.of());
+        reports.sort(java.util.Comparator.comparing(ReconciliationReport::started)
+                .thenComparing(r -> order.indexOf(r.child())).thenComparing(ReconciliationReport::runId));
         return reports;
     }
 
