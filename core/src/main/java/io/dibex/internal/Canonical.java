@@ -7,17 +7,17 @@ import io.dibex.model.Digest;
 import io.dibex.model.RecordSet;
 import io.dibex.model.Row;
 import io.dibex.model.Value;
+import io.dibex.model.ValueType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The canonical encoding of an object's state and its SHA-256 digest (SPEC §4, §5).
@@ -27,6 +27,11 @@ import java.util.Map;
  * (epoch seconds and nanos); sensitive to every change of content, row order included. Record
  * sets of {@link MigrationPolicy#LOCAL} registers are left out (R11). The byte layout is
  * specified in {@code docs/canonical-digest.md}.
+ *
+ * <p>Names repeat in every object and row, so their encoded bytes are kept in two small caches
+ * shared by all threads: one by name, and one by <em>layout</em> (the field names of a map in
+ * their order), which also keeps the layout's sorted order. Both are bounded arrays of immutable
+ * entries, overwritten on a collision; a miss only means encoding again. Values are never cached.
  */
 public final class Canonical {
 
@@ -35,6 +40,20 @@ public final class Canonical {
 
     private static final int VERSION = 1;
 
+    // The tag of a value is its type's ordinal; docs/canonical-digest.md fixes the numbers, and its
+    // test vectors fail if ValueType's order ever changes.
+    private static final int STRING = ValueType.STRING.ordinal();
+    private static final int DECIMAL = ValueType.DECIMAL.ordinal();
+    private static final int LONG = ValueType.LONG.ordinal();
+    private static final int BOOLEAN = ValueType.BOOLEAN.ordinal();
+    private static final int DATE = ValueType.DATE.ordinal();
+    private static final int DATE_TIME = ValueType.DATE_TIME.ordinal();
+    private static final int INSTANT = ValueType.INSTANT.ordinal();
+    private static final int REFERENCE = ValueType.REFERENCE.ordinal();
+    private static final int ENUM = ValueType.ENUM.ordinal();
+    private static final int BINARY = ValueType.BINARY.ordinal();
+    private static final int NULL = ValueType.NULL.ordinal();
+
     private Canonical() {
     }
 
@@ -42,8 +61,12 @@ public final class Canonical {
     public static Digest digest(ExchangePlan plan, DataObject object) {
         Sink sink = SINKS.get();
         sink.start(null);
-        encode(plan, object, sink);
-        return Digest.of(sink.finish());
+        try {
+            encode(plan, object, sink);
+            return Digest.of(sink.finish());
+        } finally {
+            sink.release();
+        }
     }
 
     /**
@@ -59,100 +82,134 @@ public final class Canonical {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
+            sink.release();
             sink.start(null);
         }
     }
 
     private static void encode(ExchangePlan plan, DataObject object, Sink out) {
         out.writeByte(VERSION);
-        out.string(object.key().kind());
+        out.name(object.key().kind());
         out.string(object.key().id());
         fields(out, object.fields());
-        List<String> tables = new ArrayList<>(object.tables().keySet());
-        tables.sort(null);
-        out.writeInt(tables.size());
-        for (String table : tables) {
-            out.string(table);
-            rows(out, object.tables().get(table));
-        }
-        List<RecordSet> sets = new ArrayList<>();
-        for (RecordSet set : object.recordSets()) {
+        tables(out, object.tables());
+        List<RecordSet> all = object.recordSets();
+        int count = 0;
+        RecordSet[] sets = out.sets(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            RecordSet set = all.get(i);
             if (plan.policyOf(set.register()) == MigrationPolicy.MIGRATE) {
-                sets.add(set);
+                sets[count++] = set;
             }
         }
-        sets.sort((a, b) -> a.register().compareTo(b.register()));
-        out.writeInt(sets.size());
-        for (RecordSet set : sets) {
-            out.string(set.register());
-            rows(out, set.records());
+        if (count > 1) {
+            Arrays.sort(sets, 0, count, (a, b) -> a.register().compareTo(b.register()));
+        }
+        out.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            out.name(sets[i].register());
+            rows(out, sets[i].records());
+        }
+    }
+
+    private static void tables(Sink out, Map<String, List<Row>> tables) {
+        int count = tables.size();
+        out.writeInt(count);
+        if (count == 0) {
+            return;
+        }
+        Tables t = out.tables(count);
+        tables.forEach(t);
+        if (count > 1) {
+            t.sort();
+        }
+        for (int i = 0; i < count; i++) {
+            out.name(t.names[i]);
+            rows(out, t.rows(i));
         }
     }
 
     private static void rows(Sink out, List<Row> rows) {
-        out.writeInt(rows.size());
-        for (Row row : rows) {
-            fields(out, row.fields());
+        int count = rows.size();
+        out.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            fields(out, rows.get(i).fields());
         }
     }
 
     private static void fields(Sink out, Map<String, Value> fields) {
-        out.writeInt(fields.size());
-        if (fields.size() == 1) {
-            Map.Entry<String, Value> only = fields.entrySet().iterator().next();
-            out.string(only.getKey());
-            value(out, only.getValue());
+        int count = fields.size();
+        out.writeInt(count);
+        if (count == 0) {
             return;
         }
-        String[] names = fields.keySet().toArray(new String[0]);
-        Arrays.sort(names);
-        for (String name : names) {
-            out.string(name);
-            value(out, fields.get(name));
+        Fields f = out.fields(count);
+        fields.forEach(f);
+        if (count == 1) {
+            out.name(f.names[0]);
+            value(out, f.values[0]);
+            return;
+        }
+        Layout layout = Layout.of(f.names, count);
+        Value[] values = f.values;
+        for (int k = 0; k < count; k++) {
+            int i = layout.order[k];
+            out.write(layout.encoded[k]);
+            value(out, values[i]);
         }
     }
 
     private static void value(Sink out, Value v) {
-        // The tag is the type's ordinal; docs/canonical-digest.md fixes the numbers, and its test
-        // vectors fail if ValueType's order ever changes.
-        out.writeByte(v.type().ordinal());
         if (v instanceof Value.Text t) {
+            out.writeByte(STRING);
             out.string(t.value());
         } else if (v instanceof Value.Decimal d) {
+            out.writeByte(DECIMAL);
             decimal(out, d.value());
+        } else if (v instanceof Value.Ref r) {
+            out.writeByte(REFERENCE);
+            out.name(r.key().kind());
+            out.string(r.key().id());
         } else if (v instanceof Value.Int64 l) {
+            out.writeByte(LONG);
             out.writeLong(l.value());
         } else if (v instanceof Value.Bool b) {
+            out.writeByte(BOOLEAN);
             out.writeByte(b.value() ? 1 : 0);
         } else if (v instanceof Value.Date d) {
+            out.writeByte(DATE);
             out.writeLong(d.value().toEpochDay());
         } else if (v instanceof Value.DateTime t) {
+            out.writeByte(DATE_TIME);
             out.writeLong(t.value().toLocalDate().toEpochDay());
             out.writeLong(t.value().toLocalTime().toNanoOfDay());
         } else if (v instanceof Value.Timestamp t) {
+            out.writeByte(INSTANT);
             out.writeLong(t.value().getEpochSecond());
             out.writeInt(t.value().getNano());
-        } else if (v instanceof Value.Ref r) {
-            out.string(r.key().kind());
-            out.string(r.key().id());
         } else if (v instanceof Value.EnumValue e) {
-            out.string(e.enumeration());
-            out.string(e.name());
+            out.writeByte(ENUM);
+            out.name(e.enumeration());
+            out.name(e.name());
         } else if (v instanceof Value.Binary b) {
+            out.writeByte(BINARY);
             byte[] bytes = b.bytes();
             out.writeInt(bytes.length);
             out.write(bytes, 0, bytes.length);
+        } else {
+            // Value.Null: the tag alone.
+            out.writeByte(NULL);
         }
-        // Value.Null: the type tag alone.
     }
 
     /** Scale, then the unscaled value in the fewest two's complement bytes, trailing zeros stripped. */
     private static void decimal(Sink out, BigDecimal d) {
-        BigInteger unscaled = d.unscaledValue();
         int scale = d.scale();
-        if (unscaled.bitLength() < 64 && scale > Integer.MIN_VALUE + 20) {
-            // The common case without BigDecimal arithmetic: the same bytes as stripTrailingZeros below.
-            long u = unscaled.longValue();
+        if (d.precision() <= 18 && scale > Integer.MIN_VALUE + 20) {
+            // The common case without BigInteger: the same bytes as stripTrailingZeros below. Under
+            // 19 digits the unscaled value fits a long; moving the point by the scale gives it
+            // without the BigInteger that unscaledValue() would allocate.
+            long u = d.scaleByPowerOfTen(scale).longValue();
             if (u == 0) {
                 scale = 0;
             }
@@ -160,12 +217,8 @@ public final class Canonical {
                 u /= 10;
                 scale--;
             }
-            int length = (64 - Long.numberOfLeadingZeros(u < 0 ? ~u : u)) / 8 + 1;
             out.writeInt(scale);
-            out.writeInt(length);
-            for (int i = length - 1; i >= 0; i--) {
-                out.writeByte((int) (u >>> (8 * i)));
-            }
+            out.unscaled(u);
             return;
         }
         BigDecimal n = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
@@ -173,6 +226,42 @@ public final class Canonical {
         out.writeInt(n.scale());
         out.writeInt(bytes.length);
         out.write(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Encodes s[from, to) into {@code b} from {@code p}, which has room for 3 bytes a char, and
+     * returns where the bytes end.
+     */
+    private static int chars(String s, int from, int to, byte[] b, int p) {
+        int i = from;
+        // ASCII first, the usual case of ids, codes and numbers: one byte a char, no other test.
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            b[p++] = (byte) c;
+        }
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        return p;
     }
 
     private static MessageDigest newSha256() {
@@ -183,18 +272,209 @@ public final class Canonical {
         }
     }
 
+    /** The length prefix and UTF-8 (generalized, see {@link Sink#string}) of a string. */
+    private static byte[] encoded(String s) {
+        byte[] b = new byte[3 * s.length() + 4];
+        int end = chars(s, 0, s.length(), b, 4);
+        Sink.putInt(b, 0, end - 4);
+        return Arrays.copyOf(b, end);
+    }
+
+    /**
+     * A name's encoded bytes, cached by the name: kinds, tabular parts, registers and enumerations
+     * recur in every object. {@link Names#MAX_LENGTH} bounds a cached name, so the cache stays under
+     * a megabyte whatever the input. Unsynchronized, as {@link Names}' cache is: an entry is
+     * immutable (its fields final), so a racing reader sees either a whole entry or another one.
+     */
+    private static final class Name {
+        private static final Name[] CACHE = new Name[1024];
+
+        final String name;
+        final byte[] encoded;
+
+        private Name(String name) {
+            this.name = name;
+            this.encoded = encoded(name);
+        }
+
+        /** The encoded bytes of {@code s}, or null when {@code s} is too long to cache. */
+        static byte[] of(String s) {
+            int slot = s.hashCode() & (CACHE.length - 1);
+            Name known = CACHE[slot];
+            if (known != null && (known.name == s || known.name.equals(s))) {
+                return known.encoded;
+            }
+            if (s.length() > Names.MAX_LENGTH) {
+                return null;
+            }
+            Name fresh = new Name(s);
+            CACHE[slot] = fresh;
+            return fresh.encoded;
+        }
+    }
+
+    /**
+     * The field names of a map in their order, with the order that sorts them and their encoded
+     * bytes in that order. Maps of one layout (every row of a tabular part, every object of a kind)
+     * share one entry. The cache holds {@value #SLOTS} layouts whose names have at most
+     * {@value #MAX_CHARS} characters in all, so a few megabytes at most whatever the input (a
+     * typical layout takes some hundreds of bytes); a larger layout is sorted and encoded each
+     * time. Unsynchronized, like {@link Name}: entries are immutable.
+     */
+    private static final class Layout {
+        private static final int SLOTS = 1024;
+        private static final int MAX_CHARS = 1024;
+        private static final Layout[] CACHE = new Layout[SLOTS];
+
+        final int hash;
+        /** The names in the map's order. */
+        final String[] names;
+        /** order[k]: the position in the map of the k-th name by {@link String#compareTo}. */
+        final int[] order;
+        /** encoded[k]: the length prefix and UTF-8 of the k-th name in sorted order. */
+        final byte[][] encoded;
+
+        private Layout(int hash, String[] names, int count) {
+            this.hash = hash;
+            this.names = Arrays.copyOf(names, count);
+            Integer[] byName = new Integer[count];
+            for (int i = 0; i < count; i++) {
+                byName[i] = i;
+            }
+            Arrays.sort(byName, (a, b) -> this.names[a].compareTo(this.names[b]));
+            this.order = new int[count];
+            this.encoded = new byte[count][];
+            for (int k = 0; k < count; k++) {
+                order[k] = byName[k];
+                byte[] cached = Name.of(this.names[order[k]]);
+                encoded[k] = cached != null ? cached : encoded(this.names[order[k]]);
+            }
+        }
+
+        static Layout of(String[] names, int count) {
+            int h = count;
+            for (int i = 0; i < count; i++) {
+                h = 31 * h + names[i].hashCode();
+            }
+            int slot = (h ^ h >>> 16) & (SLOTS - 1);
+            Layout known = CACHE[slot];
+            if (known != null && known.hash == h && known.matches(names, count)) {
+                return known;
+            }
+            Layout fresh = new Layout(h, names, count);
+            int chars = 0;
+            for (int i = 0; i < count; i++) {
+                chars += names[i].length();
+            }
+            if (chars <= MAX_CHARS) {
+                CACHE[slot] = fresh;
+            }
+            return fresh;
+        }
+
+        private boolean matches(String[] other, int count) {
+            if (names.length != count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                String a = names[i];
+                String b = other[i];
+                if (a != b && !a.equals(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Collects a map's fields in their order, without the entries an iterator would make. */
+    private static final class Fields implements BiConsumer<String, Value> {
+        String[] names = new String[16];
+        Value[] values = new Value[16];
+        private int n;
+
+        Fields reset(int capacity) {
+            if (capacity > names.length) {
+                names = new String[Math.max(capacity, 2 * names.length)];
+                values = new Value[names.length];
+            }
+            n = 0;
+            return this;
+        }
+
+        @Override
+        public void accept(String name, Value value) {
+            names[n] = name;
+            values[n] = value;
+            n++;
+        }
+    }
+
+    /** Collects an object's tabular parts, then sorts them by name. */
+    private static final class Tables implements BiConsumer<String, List<Row>> {
+        String[] names = new String[4];
+        List<?>[] rows = new List<?>[4];
+        private int n;
+
+        Tables reset(int capacity) {
+            if (capacity > names.length) {
+                names = new String[Math.max(capacity, 2 * names.length)];
+                rows = new List<?>[names.length];
+            }
+            n = 0;
+            return this;
+        }
+
+        @Override
+        public void accept(String name, List<Row> value) {
+            names[n] = name;
+            rows[n] = value;
+            n++;
+        }
+
+        void sort() {
+            // Insertion sort: an object has a handful of tabular parts.
+            for (int i = 1; i < n; i++) {
+                String name = names[i];
+                List<?> r = rows[i];
+                int j = i - 1;
+                while (j >= 0 && names[j].compareTo(name) > 0) {
+                    names[j + 1] = names[j];
+                    rows[j + 1] = rows[j];
+                    j--;
+                }
+                names[j + 1] = name;
+                rows[j + 1] = r;
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Row> rows(int i) {
+            return (List<Row>) rows[i];
+        }
+
+        void clear() {
+            Arrays.fill(rows, 0, n, null);
+            n = 0;
+        }
+    }
+
     /** One per thread: looking up a MessageDigest costs more than hashing a small object. */
     private static final ThreadLocal<Sink> SINKS = ThreadLocal.withInitial(Sink::new);
 
     /**
      * Collects the encoding in a fixed buffer and passes it on, full buffer by full buffer, to the
-     * SHA-256 or to an output stream: memory stays bounded whatever the object's size.
+     * SHA-256 or to an output stream: memory stays bounded whatever the object's size. Also holds
+     * the thread's scratch arrays for sorting fields, tabular parts and record sets.
      */
     private static final class Sink {
         private final byte[] buf = new byte[8192];
         private int n;
         private MessageDigest md;
         private OutputStream out;
+        private final Fields fields = new Fields();
+        private final Tables tables = new Tables();
+        private RecordSet[] sets = new RecordSet[4];
 
         void start(OutputStream target) {
             this.out = target;
@@ -205,6 +485,28 @@ public final class Canonical {
                 md.reset();
             }
             n = 0;
+        }
+
+        Fields fields(int count) {
+            return fields.reset(count);
+        }
+
+        Tables tables(int count) {
+            return tables.reset(count);
+        }
+
+        RecordSet[] sets(int count) {
+            if (count > sets.length) {
+                sets = new RecordSet[Math.max(count, 2 * sets.length)];
+            }
+            return sets;
+        }
+
+        /** Drops the references to the object just encoded. */
+        void release() {
+            Arrays.fill(fields.values, null);
+            tables.clear();
+            Arrays.fill(sets, null);
         }
 
         byte[] finish() {
@@ -238,16 +540,38 @@ public final class Canonical {
 
         void writeInt(int v) {
             room(4);
-            buf[n] = (byte) (v >>> 24);
-            buf[n + 1] = (byte) (v >>> 16);
-            buf[n + 2] = (byte) (v >>> 8);
-            buf[n + 3] = (byte) v;
+            putInt(buf, n, v);
             n += 4;
         }
 
+        private static void putInt(byte[] b, int at, int v) {
+            b[at] = (byte) (v >>> 24);
+            b[at + 1] = (byte) (v >>> 16);
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) v;
+        }
+
         void writeLong(long v) {
-            writeInt((int) (v >>> 32));
-            writeInt((int) v);
+            room(8);
+            putInt(buf, n, (int) (v >>> 32));
+            putInt(buf, n + 4, (int) v);
+            n += 8;
+        }
+
+        /** The length, then {@code u} in the fewest big-endian two's complement bytes that keep its sign. */
+        void unscaled(long u) {
+            int length = (64 - Long.numberOfLeadingZeros(u < 0 ? ~u : u)) / 8 + 1;
+            room(4 + length);
+            putInt(buf, n, length);
+            int p = n + 4;
+            for (int i = length - 1; i >= 0; i--) {
+                buf[p++] = (byte) (u >>> (8 * i));
+            }
+            n = p;
+        }
+
+        void write(byte[] b) {
+            write(b, 0, b.length);
         }
 
         void write(byte[] b, int off, int len) {
@@ -270,6 +594,16 @@ public final class Canonical {
             n += len;
         }
 
+        /** A name, or any string that recurs: its encoded bytes from the cache. */
+        void name(String s) {
+            byte[] encoded = Name.of(s);
+            if (encoded != null) {
+                write(encoded);
+            } else {
+                string(s);
+            }
+        }
+
         /**
          * The string's length in bytes, then its characters in UTF-8, where a surrogate that is not
          * half of a pair is encoded as the code point of its value (three bytes, as WTF-8 does), so
@@ -281,12 +615,8 @@ public final class Canonical {
                 room(3 * chars + 4);
                 int at = n;
                 n += 4;
-                chars(s, 0, chars);
-                int length = n - at - 4;
-                buf[at] = (byte) (length >>> 24);
-                buf[at + 1] = (byte) (length >>> 16);
-                buf[at + 2] = (byte) (length >>> 8);
-                buf[at + 3] = (byte) length;
+                n = chars(s, 0, chars, buf, n);
+                putInt(buf, at, n - at - 4);
                 return;
             }
             writeInt(utf8Length(s));
@@ -296,35 +626,9 @@ public final class Canonical {
                 if (end < chars && Character.isHighSurrogate(s.charAt(end - 1))) {
                     end++; // keep a pair in one piece
                 }
-                chars(s, i, end);
+                n = chars(s, i, end, buf, n);
                 i = end;
             }
-        }
-
-        /** Encodes s[from, to) into the buffer, which has room for 3 bytes a char. */
-        private void chars(String s, int from, int to) {
-            byte[] b = buf;
-            int p = n;
-            for (int i = from; i < to; i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    b[p++] = (byte) c;
-                } else if (c < 0x800) {
-                    b[p++] = (byte) (0xC0 | c >> 6);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    b[p++] = (byte) (0xF0 | cp >> 18);
-                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp & 0x3F);
-                } else {
-                    b[p++] = (byte) (0xE0 | c >> 12);
-                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                }
-            }
-            n = p;
         }
 
         private static int utf8Length(String s) {
