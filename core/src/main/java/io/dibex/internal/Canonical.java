@@ -40,6 +40,8 @@ public final class Canonical {
 
     private static final int VERSION = 1;
 
+    private static final RecordSet[] NO_SETS = {};
+
     // The tag of a value is its type's ordinal; docs/canonical-digest.md fixes the numbers, and its
     // test vectors fail if ValueType's order ever changes.
     private static final int STRING = ValueType.STRING.ordinal();
@@ -61,12 +63,8 @@ public final class Canonical {
     public static Digest digest(ExchangePlan plan, DataObject object) {
         Sink sink = SINKS.get();
         sink.start(null);
-        try {
-            encode(plan, object, sink);
-            return Digest.of(sink.finish());
-        } finally {
-            sink.release();
-        }
+        encode(plan, object, sink);
+        return Digest.of(sink.finish());
     }
 
     /**
@@ -82,7 +80,6 @@ public final class Canonical {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
-            sink.release();
             sink.start(null);
         }
     }
@@ -95,7 +92,7 @@ public final class Canonical {
         tables(out, object.tables());
         List<RecordSet> all = object.recordSets();
         int count = 0;
-        RecordSet[] sets = out.sets(all.size());
+        RecordSet[] sets = all.isEmpty() ? NO_SETS : new RecordSet[all.size()];
         for (int i = 0; i < all.size(); i++) {
             RecordSet set = all.get(i);
             if (plan.policyOf(set.register()) == MigrationPolicy.MIGRATE) {
@@ -118,7 +115,7 @@ public final class Canonical {
         if (count == 0) {
             return;
         }
-        Tables t = out.tables(count);
+        Tables t = new Tables(count);
         tables.forEach(t);
         if (count > 1) {
             t.sort();
@@ -143,19 +140,12 @@ public final class Canonical {
         if (count == 0) {
             return;
         }
-        Fields f = out.fields(count);
-        fields.forEach(f);
-        if (count == 1) {
-            out.name(f.names[0]);
-            value(out, f.values[0]);
-            return;
-        }
-        Layout layout = Layout.of(f.names, count);
-        Value[] values = f.values;
-        for (int k = 0; k < count; k++) {
-            int i = layout.order[k];
-            out.write(layout.encoded[k]);
-            value(out, values[i]);
+        Layout layout = Layout.of(fields, count);
+        String[] sorted = layout.sorted;
+        byte[][] encoded = layout.encoded;
+        for (int k = 0; k < sorted.length; k++) {
+            out.write(encoded[k]);
+            value(out, fields.get(sorted[k]));
         }
     }
 
@@ -314,115 +304,134 @@ public final class Canonical {
     }
 
     /**
-     * The field names of a map in their order, with the order that sorts them and their encoded
-     * bytes in that order. Maps of one layout (every row of a tabular part, every object of a kind)
-     * share one entry. The cache holds {@value #SLOTS} layouts whose names have at most
-     * {@value #MAX_CHARS} characters in all, so a few megabytes at most whatever the input (a
-     * typical layout takes some hundreds of bytes); a larger layout is sorted and encoded each
+     * The field names of a map in their order, with those names sorted and their encoded bytes in
+     * that order. Maps of one layout (every row of a tabular part, every object of a kind) share
+     * one entry. The cache holds {@value #SLOTS} layouts of at most {@value #MAX_FIELDS} fields
+     * whose names have at most {@value #MAX_CHARS} characters in all: under 8 MB whatever the
+     * input, and about a kilobyte for a typical layout. A larger layout is sorted and encoded each
      * time. Unsynchronized, like {@link Name}: entries are immutable.
+     *
+     * <p>Finding a cached layout stores no reference anywhere but in objects made for the call: the
+     * scratch arrays of a long-lived per-thread object would cost a garbage collector's write
+     * barrier on every store, more than the rest of the lookup.
      */
     private static final class Layout {
         private static final int SLOTS = 1024;
-        private static final int MAX_CHARS = 1024;
+        private static final int MAX_FIELDS = 64;
+        private static final int MAX_CHARS = 512;
         private static final Layout[] CACHE = new Layout[SLOTS];
 
         final int hash;
         /** The names in the map's order. */
         final String[] names;
-        /** order[k]: the position in the map of the k-th name by {@link String#compareTo}. */
-        final int[] order;
-        /** encoded[k]: the length prefix and UTF-8 of the k-th name in sorted order. */
+        /** The names by {@link String#compareTo}. */
+        final String[] sorted;
+        /** encoded[k]: the length prefix and UTF-8 of sorted[k]. */
         final byte[][] encoded;
 
-        private Layout(int hash, String[] names, int count) {
+        private Layout(int hash, String[] names) {
             this.hash = hash;
-            this.names = Arrays.copyOf(names, count);
-            Integer[] byName = new Integer[count];
-            for (int i = 0; i < count; i++) {
-                byName[i] = i;
-            }
-            Arrays.sort(byName, (a, b) -> this.names[a].compareTo(this.names[b]));
-            this.order = new int[count];
-            this.encoded = new byte[count][];
-            for (int k = 0; k < count; k++) {
-                order[k] = byName[k];
-                byte[] cached = Name.of(this.names[order[k]]);
-                encoded[k] = cached != null ? cached : encoded(this.names[order[k]]);
+            this.names = names;
+            this.sorted = names.clone();
+            Arrays.sort(sorted);
+            this.encoded = new byte[sorted.length][];
+            for (int k = 0; k < sorted.length; k++) {
+                byte[] cached = Name.of(sorted[k]);
+                encoded[k] = cached != null ? cached : encoded(sorted[k]);
             }
         }
 
-        static Layout of(String[] names, int count) {
-            int h = count;
-            for (int i = 0; i < count; i++) {
-                h = 31 * h + names[i].hashCode();
-            }
+        static Layout of(Map<String, Value> fields, int count) {
+            Hash hash = new Hash(count);
+            fields.forEach(hash);
+            int h = hash.h;
             int slot = (h ^ h >>> 16) & (SLOTS - 1);
             Layout known = CACHE[slot];
-            if (known != null && known.hash == h && known.matches(names, count)) {
-                return known;
+            if (known != null && known.hash == h && known.names.length == count) {
+                Match match = new Match(known.names);
+                fields.forEach(match);
+                if (match.same) {
+                    return known;
+                }
             }
-            Layout fresh = new Layout(h, names, count);
+            Collect names = new Collect(count);
+            fields.forEach(names);
+            Layout fresh = new Layout(h, names.names);
             int chars = 0;
-            for (int i = 0; i < count; i++) {
-                chars += names[i].length();
+            for (String name : fresh.names) {
+                chars += name.length();
             }
-            if (chars <= MAX_CHARS) {
+            if (count <= MAX_FIELDS && chars <= MAX_CHARS) {
                 CACHE[slot] = fresh;
             }
             return fresh;
         }
 
-        private boolean matches(String[] other, int count) {
-            if (names.length != count) {
-                return false;
+        // The consumers take the values as Object: a cast to Value would load each value's class
+        // from memory here, only for the value to be read again later.
+
+        /** Hashes the names of a map in their order. */
+        private static final class Hash implements BiConsumer<String, Object> {
+            int h;
+
+            Hash(int count) {
+                h = count;
             }
-            for (int i = 0; i < count; i++) {
-                String a = names[i];
-                String b = other[i];
-                if (a != b && !a.equals(b)) {
-                    return false;
+
+            @Override
+            public void accept(String name, Object value) {
+                h = 31 * h + name.hashCode();
+            }
+        }
+
+        /** Whether a map holds these names in this order (of a map of as many fields). */
+        private static final class Match implements BiConsumer<String, Object> {
+            private final String[] names;
+            private int i;
+            boolean same = true;
+
+            Match(String[] names) {
+                this.names = names;
+            }
+
+            @Override
+            public void accept(String name, Object value) {
+                if (i >= names.length) {
+                    same = false;
+                    return;
+                }
+                String known = names[i++];
+                if (known != name && !known.equals(name)) {
+                    same = false;
                 }
             }
-            return true;
         }
-    }
 
-    /** Collects a map's fields in their order, without the entries an iterator would make. */
-    private static final class Fields implements BiConsumer<String, Value> {
-        String[] names = new String[16];
-        Value[] values = new Value[16];
-        private int n;
+        /** Collects the names of a map in their order. */
+        private static final class Collect implements BiConsumer<String, Object> {
+            final String[] names;
+            private int i;
 
-        Fields reset(int capacity) {
-            if (capacity > names.length) {
-                names = new String[Math.max(capacity, 2 * names.length)];
-                values = new Value[names.length];
+            Collect(int count) {
+                names = new String[count];
             }
-            n = 0;
-            return this;
-        }
 
-        @Override
-        public void accept(String name, Value value) {
-            names[n] = name;
-            values[n] = value;
-            n++;
+            @Override
+            public void accept(String name, Object value) {
+                names[i++] = name;
+            }
         }
     }
 
     /** Collects an object's tabular parts, then sorts them by name. */
     private static final class Tables implements BiConsumer<String, List<Row>> {
-        String[] names = new String[4];
-        List<?>[] rows = new List<?>[4];
+        final String[] names;
+        private final List<?>[] rows;
         private int n;
 
-        Tables reset(int capacity) {
-            if (capacity > names.length) {
-                names = new String[Math.max(capacity, 2 * names.length)];
-                rows = new List<?>[names.length];
-            }
-            n = 0;
-            return this;
+        Tables(int count) {
+            names = new String[count];
+            rows = new List<?>[count];
         }
 
         @Override
@@ -452,11 +461,6 @@ public final class Canonical {
         List<Row> rows(int i) {
             return (List<Row>) rows[i];
         }
-
-        void clear() {
-            Arrays.fill(rows, 0, n, null);
-            n = 0;
-        }
     }
 
     /** One per thread: looking up a MessageDigest costs more than hashing a small object. */
@@ -464,17 +468,13 @@ public final class Canonical {
 
     /**
      * Collects the encoding in a fixed buffer and passes it on, full buffer by full buffer, to the
-     * SHA-256 or to an output stream: memory stays bounded whatever the object's size. Also holds
-     * the thread's scratch arrays for sorting fields, tabular parts and record sets.
+     * SHA-256 or to an output stream: memory stays bounded whatever the object's size.
      */
     private static final class Sink {
         private final byte[] buf = new byte[8192];
         private int n;
         private MessageDigest md;
         private OutputStream out;
-        private final Fields fields = new Fields();
-        private final Tables tables = new Tables();
-        private RecordSet[] sets = new RecordSet[4];
 
         void start(OutputStream target) {
             this.out = target;
@@ -485,28 +485,6 @@ public final class Canonical {
                 md.reset();
             }
             n = 0;
-        }
-
-        Fields fields(int count) {
-            return fields.reset(count);
-        }
-
-        Tables tables(int count) {
-            return tables.reset(count);
-        }
-
-        RecordSet[] sets(int count) {
-            if (count > sets.length) {
-                sets = new RecordSet[Math.max(count, 2 * sets.length)];
-            }
-            return sets;
-        }
-
-        /** Drops the references to the object just encoded. */
-        void release() {
-            Arrays.fill(fields.values, null);
-            tables.clear();
-            Arrays.fill(sets, null);
         }
 
         byte[] finish() {
