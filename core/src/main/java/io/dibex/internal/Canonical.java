@@ -140,12 +140,15 @@ public final class Canonical {
         if (count == 0) {
             return;
         }
-        Layout layout = Layout.of(fields, count);
-        String[] sorted = layout.sorted;
+        Collect map = new Collect(count);
+        fields.forEach(map);
+        Layout layout = Layout.of(map.names, map.hash);
+        int[] order = layout.order;
         byte[][] encoded = layout.encoded;
-        for (int k = 0; k < sorted.length; k++) {
+        Value[] values = map.values;
+        for (int k = 0; k < order.length; k++) {
             out.write(encoded[k]);
-            value(out, fields.get(sorted[k]));
+            value(out, values[order[k]]);
         }
     }
 
@@ -324,102 +327,83 @@ public final class Canonical {
         final int hash;
         /** The names in the map's order. */
         final String[] names;
-        /** The names by {@link String#compareTo}. */
-        final String[] sorted;
-        /** encoded[k]: the length prefix and UTF-8 of sorted[k]. */
+        /** order[k]: the position in the map of the k-th name by {@link String#compareTo}. */
+        final int[] order;
+        /** encoded[k]: the length prefix and UTF-8 of the k-th name in sorted order. */
         final byte[][] encoded;
 
         private Layout(int hash, String[] names) {
             this.hash = hash;
             this.names = names;
-            this.sorted = names.clone();
-            Arrays.sort(sorted);
-            this.encoded = new byte[sorted.length][];
-            for (int k = 0; k < sorted.length; k++) {
-                byte[] cached = Name.of(sorted[k]);
-                encoded[k] = cached != null ? cached : encoded(sorted[k]);
+            Integer[] byName = new Integer[names.length];
+            for (int i = 0; i < byName.length; i++) {
+                byName[i] = i;
+            }
+            Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+            this.order = new int[names.length];
+            this.encoded = new byte[names.length][];
+            for (int k = 0; k < names.length; k++) {
+                order[k] = byName[k];
+                byte[] cached = Name.of(names[order[k]]);
+                encoded[k] = cached != null ? cached : encoded(names[order[k]]);
             }
         }
 
-        static Layout of(Map<String, Value> fields, int count) {
-            Hash hash = new Hash(count);
-            fields.forEach(hash);
-            int h = hash.h;
+        /** The layout of a map's names, given in the map's order with their {@link Collect#hash}. */
+        static Layout of(String[] names, int h) {
             int slot = (h ^ h >>> 16) & (SLOTS - 1);
             Layout known = CACHE[slot];
-            if (known != null && known.hash == h && known.names.length == count) {
-                Match match = new Match(known.names);
-                fields.forEach(match);
-                if (match.same) {
-                    return known;
-                }
+            if (known != null && known.hash == h && known.matches(names)) {
+                return known;
             }
-            Collect names = new Collect(count);
-            fields.forEach(names);
-            Layout fresh = new Layout(h, names.names);
+            Layout fresh = new Layout(h, names);
             int chars = 0;
-            for (String name : fresh.names) {
+            for (String name : names) {
                 chars += name.length();
             }
-            if (count <= MAX_FIELDS && chars <= MAX_CHARS) {
+            if (names.length <= MAX_FIELDS && chars <= MAX_CHARS) {
                 CACHE[slot] = fresh;
             }
             return fresh;
         }
 
-        // The consumers take the values as Object: a cast to Value would load each value's class
-        // from memory here, only for the value to be read again later.
-
-        /** Hashes the names of a map in their order. */
-        private static final class Hash implements BiConsumer<String, Object> {
-            int h;
-
-            Hash(int count) {
-                h = count;
+        private boolean matches(String[] other) {
+            if (names.length != other.length) {
+                return false;
             }
-
-            @Override
-            public void accept(String name, Object value) {
-                h = 31 * h + name.hashCode();
-            }
-        }
-
-        /** Whether a map holds these names in this order (of a map of as many fields). */
-        private static final class Match implements BiConsumer<String, Object> {
-            private final String[] names;
-            private int i;
-            boolean same = true;
-
-            Match(String[] names) {
-                this.names = names;
-            }
-
-            @Override
-            public void accept(String name, Object value) {
-                if (i >= names.length) {
-                    same = false;
-                    return;
-                }
-                String known = names[i++];
-                if (known != name && !known.equals(name)) {
-                    same = false;
+            for (int i = 0; i < other.length; i++) {
+                String a = names[i];
+                String b = other[i];
+                if (a != b && !a.equals(b)) {
+                    return false;
                 }
             }
+            return true;
+        }
+    }
+
+    /**
+     * Collects a map's fields in their order, with a hash of the names, into arrays made for the
+     * call: stores into the scratch arrays of a long-lived per-thread object measured slower.
+     */
+    private static final class Collect implements BiConsumer<String, Value> {
+        final String[] names;
+        final Value[] values;
+        int hash;
+        private int n;
+
+        Collect(int count) {
+            names = new String[count];
+            values = new Value[count];
+            hash = count;
         }
 
-        /** Collects the names of a map in their order. */
-        private static final class Collect implements BiConsumer<String, Object> {
-            final String[] names;
-            private int i;
-
-            Collect(int count) {
-                names = new String[count];
-            }
-
-            @Override
-            public void accept(String name, Object value) {
-                names[i++] = name;
-            }
+        @Override
+        public void accept(String name, Value value) {
+            names[n] = name;
+            values[n] = value;
+            hash = 31 * hash + name.hashCode();
+            n++;
         }
     }
 
