@@ -11,7 +11,7 @@ package io.dibex.checksum;
 final class StrataEstimator {
 
     static final int STRATA = 32;
-    static final int CELLS = 81;
+    static final int CELLS = 80;
     private static final int[] LANES = {8};
 
     private final Iblt[] strata = new Iblt[STRATA];

@@ -72,7 +72,7 @@ class CompactReconciliationTest {
     @DisplayName("a sketch too small to decode falls back to the naive list, and the outcome is still exact")
     void decodeFailureFallsBackToNaive() {
         Sets s = Sets.of(5000, 300, KINDS, 9);
-        Exchange x = s.run(new Settings(3, 1.0, 0, 7));
+        Exchange x = s.run(new Settings(4, 1.0, 0, 7));
         assertThat(x.outcome()).isEqualTo(s.expected);
         assertThat(types(x)).containsExactly(MessageType.REQUEST, MessageType.ESTIMATE, MessageType.SKETCH,
                 MessageType.NAIVE_ASK, MessageType.NAIVE);
