@@ -359,7 +359,7 @@ public final class CompactReconciliation {
                 return naive();
             }
             if (type != MessageType.ESTIMATE) {
-                throw new SketchFormatException("the office answers an ESTIMATE or a NAIVE_ASK, not a " + type);
+                throw new SketchFormatException("the office answers an ESTIMATE or a NAIVE_ASK, got " + type);
             }
             Elements.KindTable kinds = Elements.KindTable.read(in);
             long theirCount = in.varint(MAX_COUNT, "entry count");
@@ -484,7 +484,7 @@ public final class CompactReconciliation {
                 case NAIVE:
                     return new Done(compare(in));
                 default:
-                    throw new SketchFormatException("the branch takes a REQUEST, a SKETCH or the NAIVE list, not a "
+                    throw new SketchFormatException("the branch takes a REQUEST, a SKETCH or the NAIVE list, got "
                             + type);
             }
         }
@@ -614,6 +614,7 @@ public final class CompactReconciliation {
         Elements.KindTable kinds = new Elements.KindTable();
         return new Iterator<>() {
             private long read;
+            private ObjectKey last;
 
             @Override
             public boolean hasNext() {
@@ -651,6 +652,11 @@ public final class CompactReconciliation {
                     throw new SketchFormatException("entry " + read + " has no valid key: " + e.getMessage()
                             + " (at byte " + at + ")", e);
                 }
+                if (last != null && last.compareTo(key) >= 0) {
+                    throw new SketchFormatException("entry " + read + " of the naive list, " + key + ", does not come"
+                            + " after " + last + " (at byte " + at + ")");
+                }
+                last = key;
                 read++;
                 return new Entry(key, Digest.of(digest));
             }

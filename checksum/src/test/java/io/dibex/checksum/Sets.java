@@ -29,7 +29,7 @@ final class Sets {
     /**
      * The sets.
      *
-     * @param n documents at the office
+     * @param n documents at the office, about (more when d exceeds it)
      * @param d differences
      * @param kinds kind names to spread the documents over
      * @param seed the random seed
@@ -42,7 +42,7 @@ final class Sets {
         List<Entry> office = new ArrayList<>();
         List<Entry> branch = new ArrayList<>();
         // Each document's slot: 0 shared and equal, 1 changed, 2 office only, 3 branch only.
-        int total = n + d / 3;
+        int total = Math.max(n + d / 3, d);
         int[] slot = new int[total];
         for (int i = 0; i < d; i++) {
             int j;
