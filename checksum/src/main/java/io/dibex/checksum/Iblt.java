@@ -152,7 +152,7 @@ final class Iblt {
     }
 
     /** The 64-bit finalizer of SplitMix64: every input bit changes each output bit with probability 1/2. */
-    private static long mix(long z) {
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

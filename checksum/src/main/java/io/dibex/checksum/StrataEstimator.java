@@ -30,9 +30,12 @@ final class StrataEstimator {
         System.arraycopy(strata, 0, this.strata, 0, STRATA);
     }
 
-    /** Adds an element given by a hash of it: the first half is its fingerprint, the second picks the stratum. */
+    /**
+     * Adds an element given by a 128-bit hash of it: the first half is its fingerprint, the second,
+     * spread by a finalizer so that its low bits are as random as its high ones, picks the stratum.
+     */
     void add(long[] hash) {
-        int stratum = Math.min(STRATA - 1, Long.numberOfTrailingZeros(hash[1]));
+        int stratum = Math.min(STRATA - 1, Long.numberOfTrailingZeros(Iblt.mix(hash[1])));
         one[0] = hash[0];
         strata[stratum].add(one);
     }
