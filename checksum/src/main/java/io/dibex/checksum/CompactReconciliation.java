@@ -36,8 +36,9 @@ import java.util.UUID;
  *
  * <p>Both sides are pure: they read their entries from an {@link Entries} source each time they
  * need them (one document at a time, never holding the set) and keep no state between messages,
- * so the hours a message may spend in the mail cost nothing. Received bytes are parsed strictly;
- * anything malformed raises {@link SketchFormatException}.
+ * so nothing needs to be kept while a message spends hours in the mail. An {@link Office} or
+ * {@link Branch} may be called from several threads when its source allows it. Received bytes are
+ * parsed strictly; anything malformed raises {@link SketchFormatException}.
  */
 public final class CompactReconciliation {
 
@@ -136,12 +137,12 @@ public final class CompactReconciliation {
         }
 
         /**
-         * The defaults: 96 first cells, overhead 2.0, 30 extra cells, seed 1.
+         * The defaults: 96 first cells, overhead 3.0, 30 extra cells, seed 1.
          *
          * @return the default settings
          */
         public static Settings defaults() {
-            return new Settings(96, 2.0, 30, 1);
+            return new Settings(96, 3.0, 30, 1);
         }
     }
 

@@ -15,8 +15,9 @@ import org.apache.commons.codec.digest.MurmurHash3;
  * receiver learns the whole key of an element it lacks, so it needs no lookup at the sender; two
  * states of one document differ in the digest's prefix except with probability 2^-64.
  *
- * <p>Only ids that are UUIDs in canonical form can be elements. A side whose set holds another id
- * cannot build a sketch and sends the naive list instead.
+ * <p>Only ids that are UUIDs in canonical form can be elements. An office whose set holds another
+ * id sends the naive list instead; a branch entry with such an id, or of a kind the office's table
+ * lacks, is missing at the office by construction.
  */
 final class Elements {
 
