@@ -3,6 +3,8 @@
  */
 module io.dibex.checksum {
     requires transitive io.dibex.core;
+    // MurmurHash3 places and checks the elements of the compact request's sketches.
+    requires org.apache.commons.codec;
 
     exports io.dibex.checksum;
 }

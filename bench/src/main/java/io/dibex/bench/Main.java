@@ -29,7 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code rounds} (9), for JMH {@code iterations} (4) and {@code seconds} per iteration (5), and
  * {@code heapBytes} (1 GiB; 0 skips the run). {@code only} selects a part: {@code codec},
  * {@code digest} ({@link DigestBenchmark}) or {@code store} ({@link StoreBenchmark}, {@code storeChanges}
- * changes, default 1000000, in a JVM with -Xmx256m); by default all run.
+ * changes, default 1000000, in a JVM with -Xmx256m) or {@code reconcile} ({@link ReconcileBenchmark},
+ * {@code reconciled} documents, default 1000000, and {@code reconcileTrials} seeded exchanges per row of
+ * the round-trip rates, default 200); by default all run.
  */
 public final class Main {
 
@@ -43,8 +45,8 @@ public final class Main {
      * @throws Exception when a run fails
      */
     public static void main(String[] args) throws Exception {
-        // -Donly=digest runs the digest part alone, -Donly=codec the codec part, -Donly=store the H2 store's;
-        // by default all of them.
+        // -Donly=digest runs the digest part alone, -Donly=codec the codec part, -Donly=store the H2 store's,
+        // -Donly=reconcile the compact reconciliation request's; by default all of them.
         String only = System.getProperty("only", "");
         if (only.equals("digest")) {
             report(digestPart());
@@ -57,6 +59,10 @@ public final class Main {
         if (only.equals("protocol")) {
             // The naive reconciliation protocol through two nodes: -Dreconciled documents (1,000,000).
             report(ProtocolBenchmark.run(Integer.getInteger("reconciled", 1_000_000), List.of(0, 100, 10_000)));
+            return;
+        }
+        if (only.equals("reconcile")) {
+            report(reconcilePart());
             return;
         }
         long documents = Long.getLong("documents", 200_000);
@@ -132,6 +138,7 @@ public final class Main {
         if (!only.equals("codec")) {
             report.append(digestPart());
             report.append(storePart());
+            report.append(reconcilePart());
         }
         report(report);
     }
@@ -144,6 +151,12 @@ public final class Main {
         return DigestBenchmark.run(Integer.getInteger("digestDocuments", 100_000), Integer.getInteger("reconciled",
                 1_000_000), Integer.getInteger("differences", 100), Integer.getInteger("warmups", 3),
                 Integer.getInteger("rounds", 9));
+    }
+
+    /** The compact reconciliation request's part: {@link ReconcileBenchmark}. */
+    private static String reconcilePart() {
+        return ReconcileBenchmark.run(Integer.getInteger("reconciled", 1_000_000), Integer.getInteger("reconcileTrials",
+                200));
     }
 
     /** The H2 store's part: {@link StoreBenchmark} in a JVM of its own with -Xmx256m. */
