@@ -35,6 +35,7 @@ public final class Reconciliation {
     private final Function<DataObject, Optional<LocalDate>> date;
     private final List<String> autoSend;
     private final Period window;
+    private final io.dibex.spi.SetComparison compact;
 
     private Reconciliation(Builder b) {
         if (b.owner == null) {
@@ -45,6 +46,7 @@ public final class Reconciliation {
         this.date = b.date;
         this.autoSend = List.copyOf(b.autoSend);
         this.window = b.window;
+        this.compact = b.compact;
     }
 
     /** A builder: every document kind, the date from field {@code Date}, a window of 45 days. */
@@ -88,9 +90,17 @@ public final class Reconciliation {
         return window;
     }
 
+    /**
+     * The protocol of the compact request, if the settings name one; otherwise the request lists
+     * every document (the naive request of SPEC §5).
+     */
+    public Optional<io.dibex.spi.SetComparison> compact() {
+        return Optional.ofNullable(compact);
+    }
+
     @Override
     public String toString() {
-        return "Reconciliation[autoSend=" + autoSend + ", window=" + window
+        return "Reconciliation[autoSend=" + autoSend + ", window=" + window + (compact != null ? ", compact" : "")
                 + (kinds.isEmpty() ? "" : ", kinds=" + kinds) + "]";
     }
 
@@ -116,8 +126,20 @@ public final class Reconciliation {
         private Function<DataObject, Optional<LocalDate>> date = dateField("Date");
         private final List<String> autoSend = new ArrayList<>();
         private Period window = DEFAULT_WINDOW;
+        private io.dibex.spi.SetComparison compact;
 
         private Builder() {
+        }
+
+        /**
+         * Compares with a compact request whose size grows with the number of differences, not of
+         * documents (SPEC §5), using {@code comparison} (dibex's:
+         * {@code io.dibex.checksum.CompactReconciliation.comparison()}); both ends must use the same.
+         * By default the request lists every document.
+         */
+        public Builder compact(io.dibex.spi.SetComparison comparison) {
+            this.compact = Objects.requireNonNull(comparison, "comparison");
+            return this;
         }
 
         /** Compares only documents of these kinds (default: every document kind of the plan). */

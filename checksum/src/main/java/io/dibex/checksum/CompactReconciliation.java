@@ -3,6 +3,7 @@ package io.dibex.checksum;
 import io.dibex.checksum.DocumentDigests.Entry;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
+import io.dibex.spi.SetComparison;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,6 +54,66 @@ public final class CompactReconciliation {
     static final int NAIVE_ENTRY_BYTES = 16 + Digest.LENGTH;
 
     private CompactReconciliation() {
+    }
+
+    /** The compact request as the engine's {@link SetComparison}, with the default settings. */
+    public static SetComparison comparison() {
+        return comparison(Settings.defaults());
+    }
+
+    /**
+     * The compact request as the engine's {@link SetComparison}, for
+     * {@link io.dibex.Reconciliation.Builder#compact(SetComparison)}.
+     *
+     * @param settings the parameters; both ends must use the same
+     * @return the comparison
+     */
+    public static SetComparison comparison(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return new SetComparison() {
+            @Override
+            public byte[] request(SetComparison.Entries office) {
+                return new Office(adapt(office), settings).request();
+            }
+
+            @Override
+            public byte[] answer(SetComparison.Entries office, byte[] fromChild) {
+                return new Office(adapt(office), settings).answer(fromChild);
+            }
+
+            @Override
+            public SetComparison.Step receive(SetComparison.Entries child, byte[] fromOffice) {
+                CompactReconciliation.Step step = new Branch(adapt(child), settings).receive(fromOffice);
+                if (step instanceof CompactReconciliation.Done done) {
+                    Outcome o = done.outcome();
+                    return new SetComparison.Step.Done(o.onlyAtOffice(), o.onlyAtBranch(), o.different());
+                }
+                return new SetComparison.Step.Reply(((CompactReconciliation.Reply) step).message());
+            }
+
+            @Override
+            public String toString() {
+                return "CompactReconciliation" + settings;
+            }
+        };
+    }
+
+    private static Entries adapt(SetComparison.Entries entries) {
+        return () -> {
+            Iterator<SetComparison.Entry> it = entries.open();
+            return new Iterator<Entry>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Entry next() {
+                    SetComparison.Entry e = it.next();
+                    return new Entry(e.key(), e.digest());
+                }
+            };
+        };
     }
 
     /**

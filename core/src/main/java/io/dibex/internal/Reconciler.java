@@ -59,7 +59,11 @@ final class Reconciler {
 
     /** The four steps, in order. */
     enum Step {
-        REQUEST, ECHO, REPLY, REPORT
+        REQUEST, ECHO, REPLY, REPORT,
+        /** Compact mode: a further message of the child's comparison to the office. */
+        ASK,
+        /** Compact mode: the office's answer to an {@code ASK}. */
+        ANSWER
     }
 
     private final Context ctx;
@@ -95,10 +99,18 @@ final class Reconciler {
                     .set("Step", Value.of(ReconciliationReport.State.REQUESTED.name()))
                     .set("From", Value.of(from)).set("To", Value.of(today))
                     .set("Started", Value.of(ctx.clock.instant())).build();
-            DataObject head = head(run, Step.REQUEST, from, today).build();
             ctx.inTx(tx -> {
-                tx.exchange().putRun(state);
-                tx.exchange().putControl(child, head);
+                DataObject.Builder head = head(run, Step.REQUEST, from, today);
+                DataObject st = state;
+                if (r.compact().isPresent()) {
+                    // The compact request: a sketch of the whole compared set, as the office holds it now.
+                    try (EntryPasses office = new EntryPasses(tx, child, from, today)) {
+                        head.set("Sketch", Value.binary(r.compact().get().request(office)));
+                        st = st.toBuilder().set("OfficeListed", Value.of(office.count)).build();
+                    }
+                }
+                tx.exchange().putRun(st);
+                tx.exchange().putControl(child, head.build());
                 return null;
             });
             ctx.journal(ctx.entry(JournalEntry.Kind.RECONCILIATION, child, 0, 0, 0, 0, 0, "run " + run
@@ -132,7 +144,8 @@ final class Reconciler {
                 writer.write(new MessageItem.Upsert(head));
                 written.add(head.key());
                 Step step = step(head, "control item " + head.key());
-                if (step == Step.REQUEST || step == Step.ECHO) {
+                if ((step == Step.REQUEST || step == Step.ECHO) && head.get("Sketch") == Value.NULL
+                        && head.get("Compact") == Value.NULL) {
                     writeList(tx, peer, head, step, writer);
                 }
             }
@@ -223,6 +236,8 @@ final class Reconciler {
                 case ECHO -> echo(tx, item, run, state, what);
                 case REPLY -> reply(tx, item, run, state, what);
                 case REPORT -> reportArrived(tx, item, run, state, what);
+                case ASK -> ask(tx, item, run, state, what);
+                case ANSWER -> answer(tx, item, run, state, what);
                 default -> throw new IllegalStateException(step.name());
             }
         }
@@ -278,6 +293,10 @@ final class Reconciler {
             DataObject s = DataObject.builder(runKey(run)).set("Run", Value.of(run)).set("Peer", Value.of(peer))
                     .set("Role", Value.of("CHILD")).set("Step", Value.of("ECHOED")).set("From", Value.of(from))
                     .set("To", Value.of(to)).set("Started", Value.of(ctx.clock.instant())).build();
+            if (head.get("Sketch") != Value.NULL) {
+                compactStep(tx, s.toBuilder().set("Round", Value.of(0L)).build(), binary(head, "Sketch", what), what);
+                return;
+            }
             open = new Comparison(tx, peer, run, Step.REQUEST, s, from, to, notes);
             open.kinds = kindsOf(head, what);
             nextPart = 1;
@@ -298,10 +317,152 @@ final class Reconciler {
                 return;
             }
             DataObject s = state.get();
+            if (head.get("Compact") != Value.NULL) {
+                compactEcho(tx, head, s);
+                return;
+            }
             open = new Comparison(tx, peer, run, Step.ECHO, s, date(s, "From"), date(s, "To"), notes);
             open.askedBack.addAll(keys(head, "AskBack"));
             open.kinds = kindsOf(head, what);
             nextPart = 1;
+        }
+
+        // ---- compact mode (Reconciliation.compact)
+
+        /**
+         * At the child: one step of the compact comparison on a message of the office. A reply goes
+         * up as an {@code ASK}; the differences, once found, are acted on as in the naive step 2.
+         */
+        private void compactStep(StoreTransaction tx, DataObject state, byte[] fromOffice, String what) {
+            String run = text(state, "Run");
+            LocalDate from = date(state, "From");
+            LocalDate to = date(state, "To");
+            io.dibex.spi.SetComparison.Step step;
+            long count;
+            try (EntryPasses mine = new EntryPasses(tx, ctx.me, from, to)) {
+                step = comparison(what).receive(mine, fromOffice);
+                count = mine.count;
+            } catch (IllegalArgumentException e) {
+                throw malformed(what, "its compact request: " + e.getMessage());
+            }
+            ExchangeStore store = tx.exchange();
+            if (step instanceof io.dibex.spi.SetComparison.Step.Reply reply) {
+                long round = count(state, "Round") + 1;
+                store.putRun(state.toBuilder().set("Step", Value.of("COMPARING")).set("Round", Value.of(round)).build());
+                store.putControl(peer, head(run, Step.ASK, from, to, round).set("Message", Value.binary(reply.message()))
+                        .build());
+                notes.add(ctx.entry(JournalEntry.Kind.RECONCILIATION, peer, 0, 0, 0, reply.message().length, 0,
+                        "run " + run + ": step 2, the compact request did not decode; round " + round + " asks "
+                        + peer + " for more", List.of()));
+                return;
+            }
+            io.dibex.spi.SetComparison.Step.Done done = (io.dibex.spi.SetComparison.Step.Done) step;
+            Comparison c = new Comparison(tx, peer, run, Step.REQUEST, state, from, to, notes, false);
+            TreeSet<ObjectKey> deleted = new TreeSet<>();
+            TreeSet<ObjectKey> theirs = new TreeSet<>();
+            List<ObjectKey> held = new ArrayList<>(done.onlyAtChild());
+            held.addAll(done.different());
+            for (ObjectKey key : held) {
+                Optional<DataObject> doc = tx.objects().get(key);
+                if (doc.isPresent() && ownedIn(doc.get(), ctx.me)) {
+                    c.repair(tx, key);
+                } else {
+                    theirs.add(key);
+                }
+            }
+            for (ObjectKey key : done.onlyAtOffice()) {
+                if (store.tombstone(key).isPresent()) {
+                    deleted.add(key);
+                } else {
+                    c.askedBack.add(key);
+                }
+            }
+            store.putRun(state.toBuilder().set("Step", Value.of("ECHOED")).set("ChildListed", Value.of(count))
+                    .table("RepairsToOffice", rows(c.repairs)).table("AskedBack", rows(c.askedBack)).build());
+            store.putControl(peer, head(run, Step.ECHO, from, to).set("Compact", Value.of(true))
+                    .table("AskBack", rows(c.askedBack)).table("Deleted", rows(deleted)).table("Theirs", rows(theirs))
+                    .build());
+            notes.add(ctx.entry(JournalEntry.Kind.RECONCILIATION, peer, 0, 0, c.repairs.size(), 0, 0, "run " + run
+                    + ": step 2, compact comparison of " + count + " documents: " + c.repairs.size()
+                    + " repairs registered for " + peer + ", " + c.askedBack.size() + " asked back, " + deleted.size()
+                    + " deleted here, " + theirs.size() + " of other owners to check; echo request sent",
+                    List.copyOf(c.repairs)));
+        }
+
+        /** At the office: the answer to the child's {@code ASK} of a round. */
+        private void ask(StoreTransaction tx, DataObject item, String run, Optional<DataObject> state, String what) {
+            long round = int64(item, "Round", what);
+            if (state.isEmpty() || !peer.equals(text(state.get(), "Peer"))
+                    || !ReconciliationReport.State.REQUESTED.name().equals(text(state.get(), "Step"))
+                    || count(state.get(), "Answered") >= round) {
+                skip(run, Step.ASK, state.isEmpty() ? "no such run" : "already taken");
+                return;
+            }
+            DataObject s = state.get();
+            byte[] answer;
+            try (EntryPasses office = new EntryPasses(tx, peer, date(s, "From"), date(s, "To"))) {
+                answer = comparison(what).answer(office, binary(item, "Message", what));
+            } catch (IllegalArgumentException e) {
+                throw malformed(what, "its message: " + e.getMessage());
+            }
+            tx.exchange().putRun(s.toBuilder().set("Answered", Value.of(round)).build());
+            tx.exchange().putControl(peer, head(run, Step.ANSWER, date(s, "From"), date(s, "To"), round)
+                    .set("Message", Value.binary(answer)).build());
+            notes.add(ctx.entry(JournalEntry.Kind.RECONCILIATION, peer, 0, 0, 0, answer.length, 0, "run " + run
+                    + ": round " + round + " of the compact comparison answered", List.of()));
+        }
+
+        /** At the child: the office's answer to its {@code ASK} of a round. */
+        private void answer(StoreTransaction tx, DataObject item, String run, Optional<DataObject> state,
+                String what) {
+            long round = int64(item, "Round", what);
+            if (state.isEmpty() || !peer.equals(text(state.get(), "Peer"))
+                    || !"COMPARING".equals(text(state.get(), "Step")) || count(state.get(), "Round") != round) {
+                skip(run, Step.ANSWER, state.isEmpty() ? "no such run" : "already taken");
+                return;
+            }
+            compactStep(tx, state.get(), binary(item, "Message", what), what);
+        }
+
+        /**
+         * At the office: the compact echo. Keys the child asked back and the documents of other
+         * owners it holds otherwise go down as repairs; deletions of the child's own documents
+         * that the office still holds are confirmed in the reply, so the child sends them up.
+         */
+        private void compactEcho(StoreTransaction tx, DataObject head, DataObject state) {
+            String run = text(state, "Run");
+            LocalDate from = date(state, "From");
+            LocalDate to = date(state, "To");
+            Comparison c = new Comparison(tx, peer, run, Step.ECHO, state, from, to, notes, false);
+            ExchangeStore store = tx.exchange();
+            TreeSet<ObjectKey> confirm = new TreeSet<>();
+            TreeSet<ObjectKey> down = new TreeSet<>(keys(head, "AskBack"));
+            down.addAll(keys(head, "Theirs"));
+            for (ObjectKey key : keys(head, "Deleted")) {
+                Optional<DataObject> doc = tx.objects().get(key);
+                if (doc.isPresent() && ownedIn(doc.get(), peer)) {
+                    confirm.add(key);
+                } else if (doc.isPresent()) {
+                    down.add(key);
+                }
+            }
+            for (ObjectKey key : down) {
+                if (tx.objects().get(key).isPresent() || store.tombstone(key).isPresent()) {
+                    c.repair(tx, key);
+                } else {
+                    c.errors.add(peer + " holds or asked back " + key + ", which the office neither holds nor deleted");
+                }
+            }
+            List<Row> allErrors = new ArrayList<>(state.tables().getOrDefault("Errors", List.of()));
+            allErrors.addAll(errorRows(c.errors));
+            store.putRun(state.toBuilder().set("Step", Value.of(ReconciliationReport.State.REPLIED.name()))
+                    .table("RepairsToChild", rows(c.repairs)).table("Errors", allErrors).build());
+            store.putControl(peer, head(run, Step.REPLY, from, to).set("Repairs", Value.of(c.repairs.size()))
+                    .table("ConfirmDelete", rows(confirm)).build());
+            notes.add(ctx.entry(JournalEntry.Kind.RECONCILIATION, peer, 0, 0, c.repairs.size(), 0, 0, "run " + run
+                    + ": step 3, compact echo: " + c.repairs.size() + " repairs registered for " + peer + ", "
+                    + confirm.size() + " deletions confirmed, " + c.errors.size() + " errors; echo reply queued"
+                    + " behind them", List.copyOf(c.repairs)));
         }
 
         private void reply(StoreTransaction tx, DataObject head, String run, Optional<DataObject> state,
@@ -313,9 +474,23 @@ final class Reconciler {
             // Step 4: every repair registered before the reply came with it or before it; report.
             DataObject s = state.get().toBuilder().set("Step", Value.of("REPORTED"))
                     .set("Finished", Value.of(ctx.clock.instant())).build();
+            List<ObjectKey> confirmed = keys(head, "ConfirmDelete");
+            if (!confirmed.isEmpty()) {
+                // Compact mode: deletions of this side's documents the office still holds go up now.
+                TreeSet<ObjectKey> repaired = new TreeSet<>(keys(s, "RepairsToOffice"));
+                for (ObjectKey key : confirmed) {
+                    ExchangeStore store = tx.exchange();
+                    store.lock(key);
+                    if (tx.objects().get(key).isEmpty() && store.tombstone(key).isPresent()) {
+                        store.register(peer, key, Digest.ABSENT, Digest.ABSENT, store.peer(peer).lastLoadedNo(), true);
+                        repaired.add(key);
+                    }
+                }
+                s = s.toBuilder().table("RepairsToOffice", rows(repaired)).build();
+            }
             tx.exchange().putRun(s);
             DataObject report = head(run, Step.REPORT, date(s, "From"), date(s, "To"))
-                    .set("OfficeListed", s.get("OfficeListed"))
+                    .set("OfficeListed", s.get("OfficeListed")).set("ChildListed", s.get("ChildListed"))
                     .table("RepairsToOffice", s.tables().getOrDefault("RepairsToOffice", List.of()))
                     .table("AskedBack", s.tables().getOrDefault("AskedBack", List.of()))
                     .table("Errors", s.tables().getOrDefault("Errors", List.of())).build();
@@ -335,7 +510,11 @@ final class Reconciler {
             List<Row> errors = new ArrayList<>(s.tables().getOrDefault("Errors", List.of()));
             errors.addAll(report.tables().getOrDefault("Errors", List.of()));
             DataObject done = s.toBuilder().set("Step", Value.of(ReconciliationReport.State.DONE.name()))
-                    .set("Finished", Value.of(ctx.clock.instant())).set("OfficeListed", report.get("OfficeListed"))
+                    .set("Finished", Value.of(ctx.clock.instant()))
+                    .set("OfficeListed", report.get("OfficeListed") != Value.NULL ? report.get("OfficeListed")
+                            : s.get("OfficeListed"))
+                    .set("ChildListed", s.get("ChildListed") != Value.NULL ? s.get("ChildListed")
+                            : report.get("ChildListed"))
                     .table("RepairsToOffice", report.tables().getOrDefault("RepairsToOffice", List.of()))
                     .table("AskedBack", report.tables().getOrDefault("AskedBack", List.of()))
                     .table("Errors", errors).build();
@@ -372,6 +551,12 @@ final class Reconciler {
 
         Comparison(StoreTransaction tx, String peer, String run, Step step, DataObject state, LocalDate from,
                 LocalDate to, List<JournalEntry> notes) {
+            this(tx, peer, run, step, state, from, to, notes, true);
+        }
+
+        /** With {@code collect} false, no documents are collected: only the repair bookkeeping (compact mode). */
+        Comparison(StoreTransaction tx, String peer, String run, Step step, DataObject state, LocalDate from,
+                LocalDate to, List<JournalEntry> notes, boolean collect) {
             this.notes = notes;
             this.peer = peer;
             this.run = run;
@@ -380,7 +565,7 @@ final class Reconciler {
             this.from = from;
             this.to = to;
             String child = step == Step.REQUEST ? ctx.me : peer;
-            for (String kind : comparedKinds()) {
+            for (String kind : collect ? comparedKinds() : List.<String>of()) {
                 try (Stream<DataObject> all = tx.objects().list(kind)) {
                     Iterator<DataObject> it = all.iterator();
                     while (it.hasNext()) {
@@ -553,6 +738,113 @@ final class Reconciler {
         return DataObject.builder(ObjectKey.of(CONTROL, run + "." + step.name())).set("Run", Value.of(run))
                 .set("Step", Value.of(step.name())).set("From", Value.of(from)).set("To", Value.of(to))
                 .set("Kinds", Value.of(String.join(",", comparedKinds())));
+    }
+
+    /** A compact-mode head of a round. */
+    private DataObject.Builder head(String run, Step step, LocalDate from, LocalDate to, long round) {
+        return DataObject.builder(ObjectKey.of(CONTROL, run + "." + step.name() + "." + round)).set("Run", Value.of(run))
+                .set("Step", Value.of(step.name())).set("From", Value.of(from)).set("To", Value.of(to))
+                .set("Round", Value.of(round));
+    }
+
+    private io.dibex.spi.SetComparison comparison(String what) {
+        return settings().compact().orElseThrow(() -> malformed(what, "it is of a compact reconciliation, and plan "
+                + ctx.plan.name() + " names no compact comparison at " + ctx.me));
+    }
+
+    private static byte[] binary(DataObject o, String field, String what) {
+        if (o.get(field) instanceof Value.Binary b) {
+            return b.bytes();
+        }
+        throw malformed(what, "field " + field + " is missing or not binary");
+    }
+
+    /**
+     * The compact comparison's set, at the office for {@code child} (documents in the window with an
+     * owner: the child's subtree's, and the others it routes to the child) or at the child itself
+     * (its subtree's that go to the central node, and the others it holds), read afresh in key order
+     * by each pass. Closing it closes every stream a pass left open.
+     */
+    private final class EntryPasses implements io.dibex.spi.SetComparison.Entries, AutoCloseable {
+        private final StoreTransaction tx;
+        private final String child;
+        private final LocalDate from;
+        private final LocalDate to;
+        private final List<Stream<DataObject>> open = new ArrayList<>();
+        long count;
+
+        EntryPasses(StoreTransaction tx, String child, LocalDate from, LocalDate to) {
+            this.tx = tx;
+            this.child = child;
+            this.from = from;
+            this.to = to;
+        }
+
+        private boolean inSet(DataObject doc) {
+            if (!inWindow(doc, from, to) || settings().ownerOf(doc).isEmpty()) {
+                return false;
+            }
+            boolean own = ownedIn(doc, child);
+            if (ctx.me.equals(child)) {
+                return !own || ctx.plan.goesTo(doc, ctx.me, ctx.plan.parentOf(ctx.me).orElseThrow());
+            }
+            return own || ctx.plan.goesTo(doc, ctx.me, child);
+        }
+
+        @Override
+        public Iterator<io.dibex.spi.SetComparison.Entry> open() {
+            Iterator<String> kinds = comparedKinds().iterator();
+            count = 0;
+            return new Iterator<>() {
+                private Iterator<DataObject> docs = java.util.Collections.emptyIterator();
+                private Stream<DataObject> stream;
+                private io.dibex.spi.SetComparison.Entry next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null) {
+                        if (docs.hasNext()) {
+                            DataObject doc = docs.next();
+                            if (inSet(doc)) {
+                                next = new io.dibex.spi.SetComparison.Entry(doc.key(), ctx.plan.digest(doc));
+                            }
+                        } else {
+                            if (stream != null) {
+                                stream.close();
+                                open.remove(stream);
+                                stream = null;
+                            }
+                            if (!kinds.hasNext()) {
+                                return false;
+                            }
+                            stream = tx.objects().list(kinds.next());
+                            open.add(stream);
+                            docs = stream.iterator();
+                        }
+                    }
+                    return true;
+                }
+
+                @Override
+                public io.dibex.spi.SetComparison.Entry next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    io.dibex.spi.SetComparison.Entry e = next;
+                    next = null;
+                    count++;
+                    return e;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            for (Stream<DataObject> s : open) {
+                s.close();
+            }
+            open.clear();
+        }
     }
 
     /** The kinds a head names; at most 255 valid names. */
