@@ -37,13 +37,17 @@ final class ProtocolBenchmark {
     private ProtocolBenchmark() {
     }
 
-    static ExchangePlan plan() {
+    static ExchangePlan plan(io.dibex.spi.SetComparison compact) {
+        Reconciliation.Builder settings = Reconciliation.builder();
+        if (compact != null) {
+            settings.compact(compact);
+        }
         return ExchangePlan.builder("Bench")
                 .central("C")
                 .node("B", "C")
                 .kind(ObjectKind.document(DOC).field("Date", ValueType.DATE).field("Owner", ValueType.STRING)
                         .field("Amount", ValueType.DECIMAL).build())
-                .reconciliation(Reconciliation.builder()
+                .reconciliation(settings
                         .owner(o -> o.text("Owner"))
                         .autoSend("B").build())
                 .build();
@@ -63,11 +67,57 @@ final class ProtocolBenchmark {
             report.append(once(n, d));
             System.gc();
         }
+        report.append(String.format(Locale.ROOT, "%nThe whole exchange from the request to the report, naive and"
+                + " compact (`CompactReconciliation.comparison()`): every message both ways, acknowledgments and"
+                + " repairs included; a round is an export and import each way.%n%n"
+                + "| differences | bytes, naive | bytes, compact | compact / naive | rounds, naive |"
+                + " rounds, compact | seconds, naive | seconds, compact |%n|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
+        for (int d : differences) {
+            long[] naive = whole(n, d, null);
+            System.gc();
+            long[] compact = whole(n, d, io.dibex.checksum.CompactReconciliation.comparison());
+            System.gc();
+            report.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %.5f | %d | %d | %.1f | %.1f |%n", d,
+                    naive[0], compact[0], compact[0] / (double) naive[0], naive[1], compact[1], naive[2] / 1e9,
+                    compact[2] / 1e9));
+        }
         return report.toString();
     }
 
+    /** Bytes both ways, rounds, and nanoseconds from the request to the report. */
+    private static long[] whole(int n, int d, io.dibex.spi.SetComparison compact) {
+        ExchangePlan plan = plan(compact);
+        InMemoryStorage office = new InMemoryStorage();
+        InMemoryStorage child = new InMemoryStorage();
+        InMemoryTransport mail = new InMemoryTransport();
+        Node c = Node.builder(plan, "C").storage(office).transport(mail).build();
+        Node b = Node.builder(plan, "B").storage(child).transport(mail).build();
+        System.out.printf(Locale.ROOT, "protocol, whole exchange (%s): %,d documents, %,d differences...%n",
+                compact == null ? "naive" : "compact", n, d);
+        load(plan, office, child, n, d);
+        long start = System.nanoTime();
+        String run = c.reconcile().get(0).runId();
+        long bytes = 0;
+        for (int round = 1; round <= 10; round++) {
+            bytes += c.exportTo("B").map(ExportResult::bytes).orElse(0L);
+            b.importAll();
+            bytes += b.exportTo("C").map(ExportResult::bytes).orElse(0L);
+            c.importAll();
+            ReconciliationReport r = c.reconciliations().stream().filter(x -> x.runId().equals(run)).findFirst()
+                    .orElseThrow();
+            if (r.state() == ReconciliationReport.State.DONE) {
+                if (r.repairsToOffice().size() != d) {
+                    throw new IllegalStateException("the reconciliation repaired " + r.repairsToOffice().size()
+                            + " documents, not " + d);
+                }
+                return new long[] {bytes, round, System.nanoTime() - start};
+            }
+        }
+        throw new IllegalStateException("the reconciliation did not complete in 10 rounds");
+    }
+
     private static String once(int n, int d) {
-        ExchangePlan plan = plan();
+        ExchangePlan plan = plan(null);
         InMemoryStorage office = new InMemoryStorage();
         InMemoryStorage child = new InMemoryStorage();
         InMemoryTransport mail = new InMemoryTransport();
