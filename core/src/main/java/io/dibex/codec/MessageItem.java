@@ -23,17 +23,33 @@ public sealed interface MessageItem {
     long since();
 
     /**
+     * Whether the sender, restored from a backup and not yet acknowledged as such, may hold this
+     * state from its backup: its row for the recipient was registered before the sender was last
+     * started (R4). On the restored link the recipient's own pending version then wins, whatever the
+     * resolver says; an item without the flag (a change the sender received or made after the
+     * restore) is a conflict like any other (R12). False when the wire format does not say.
+     */
+    boolean fromBackup();
+
+    /**
      * The current state of an object.
      *
      * @param object the state
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Upsert(DataObject object, long since) implements MessageItem {
+    record Upsert(DataObject object, long since, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Upsert {
             Objects.requireNonNull(object, "object");
             requireSince(since);
+        }
+
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}). */
+        public Upsert(DataObject object, long since) {
+            this(object, since, false);
         }
 
         /** An item whose {@code since} is unknown (0). */
@@ -53,12 +69,19 @@ public sealed interface MessageItem {
      * @param key the object
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Deletion(ObjectKey key, long since) implements MessageItem {
+    record Deletion(ObjectKey key, long since, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Deletion {
             Objects.requireNonNull(key, "key");
             requireSince(since);
+        }
+
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}). */
+        public Deletion(ObjectKey key, long since) {
+            this(key, since, false);
         }
 
         /** An item whose {@code since} is unknown (0). */
@@ -74,12 +97,19 @@ public sealed interface MessageItem {
      * @param key the object
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Retraction(ObjectKey key, long since) implements MessageItem {
+    record Retraction(ObjectKey key, long since, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Retraction {
             Objects.requireNonNull(key, "key");
             requireSince(since);
+        }
+
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}). */
+        public Retraction(ObjectKey key, long since) {
+            this(key, since, false);
         }
 
         /** An item whose {@code since} is unknown (0). */

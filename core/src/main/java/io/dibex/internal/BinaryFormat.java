@@ -29,6 +29,8 @@ final class BinaryFormat {
     static final int ITEM_DELETION = 0x02;
     /** Item tag: a retraction. */
     static final int ITEM_RETRACTION = 0x03;
+    /** Item flag, or-ed into an item's tag: the sender may hold the state from its backup (R4). */
+    static final int ITEM_FROM_BACKUP = 0x10;
 
     static final int VALUE_NULL = 0x00;
     static final int VALUE_TEXT = 0x01;

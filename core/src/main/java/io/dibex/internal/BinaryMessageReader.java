@@ -174,7 +174,8 @@ final class BinaryMessageReader implements MessageReader {
     private MessageItem readItem() {
         long start = in.position();
         int tag = in.readByte("an item tag");
-        switch (tag) {
+        boolean fromBackup = (tag & BinaryFormat.ITEM_FROM_BACKUP) != 0 && tag != BinaryFormat.ITEM_FROM_BACKUP;
+        switch (fromBackup ? tag & ~BinaryFormat.ITEM_FROM_BACKUP : tag) {
             case BinaryFormat.ITEM_END:
                 if (!in.atEnd()) {
                     throw in.malformed(in.position(), "bytes follow the end of the message");
@@ -184,15 +185,15 @@ final class BinaryMessageReader implements MessageReader {
             case BinaryFormat.ITEM_UPSERT:
                 in.countElement(start);
                 long upsertSince = readSince();
-                return new MessageItem.Upsert(readObject(), upsertSince);
+                return new MessageItem.Upsert(readObject(), upsertSince, fromBackup);
             case BinaryFormat.ITEM_DELETION:
                 in.countElement(start);
                 long deletionSince = readSince();
-                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince);
+                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince, fromBackup);
             case BinaryFormat.ITEM_RETRACTION:
                 in.countElement(start);
                 long retractionSince = readSince();
-                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince);
+                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince, fromBackup);
             default:
                 throw in.malformed(start, "unknown item tag 0x" + Integer.toHexString(tag));
         }

@@ -76,15 +76,15 @@ final class BinaryMessageWriter implements MessageWriter {
         check(item);
         try {
             if (item instanceof MessageItem.Upsert u) {
-                out.writeByte(BinaryFormat.ITEM_UPSERT);
+                out.writeByte(BinaryFormat.ITEM_UPSERT | (u.fromBackup() ? BinaryFormat.ITEM_FROM_BACKUP : 0));
                 out.writeVarLong(u.since());
                 writeObject(u.object());
             } else if (item instanceof MessageItem.Deletion d) {
-                out.writeByte(BinaryFormat.ITEM_DELETION);
+                out.writeByte(BinaryFormat.ITEM_DELETION | (d.fromBackup() ? BinaryFormat.ITEM_FROM_BACKUP : 0));
                 out.writeVarLong(d.since());
                 writeKey(d.key());
             } else if (item instanceof MessageItem.Retraction r) {
-                out.writeByte(BinaryFormat.ITEM_RETRACTION);
+                out.writeByte(BinaryFormat.ITEM_RETRACTION | (r.fromBackup() ? BinaryFormat.ITEM_FROM_BACKUP : 0));
                 out.writeVarLong(r.since());
                 writeKey(r.key());
             } else {

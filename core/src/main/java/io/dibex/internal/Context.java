@@ -34,6 +34,14 @@ final class Context {
     final boolean messageIds;
     /** The codec carries the restored flag (R4). */
     final boolean restoredFlag;
+    /**
+     * This engine's session: a number, new each time a node is built on its store, greater than any
+     * earlier session's (the wall clock in microseconds, kept increasing). Rows registered carry it;
+     * once the node finds it was restored from a backup (which a host follows by building the node
+     * again), the rows of that session and later ones are changes that cannot come from the backup
+     * (R4).
+     */
+    final long session;
 
     Context(ExchangePlan plan, String me, Storage storage, Transport transport, MessageCodec codec, Clock clock,
             ExchangeListener listener) {
@@ -47,6 +55,15 @@ final class Context {
         Set<MessageCodec.Capability> can = codec.capabilities();
         this.messageIds = can.contains(MessageCodec.Capability.MESSAGE_IDS);
         this.restoredFlag = can.contains(MessageCodec.Capability.RESTORED_FLAG);
+        this.session = nextSession();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong LAST_SESSION = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A session number greater than every earlier one: in this JVM, and across restarts by the wall clock. */
+    private static long nextSession() {
+        long now = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        return LAST_SESSION.updateAndGet(last -> Math.max(last + 1, now));
     }
 
     /** Runs {@code work} in one transaction and commits it; rolls back if anything throws. */

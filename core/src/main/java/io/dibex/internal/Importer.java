@@ -311,10 +311,19 @@ final class Importer {
             ps = ps.withAcknowledgedNo(h.receivedNo());
             store.putPeer(ps);
         }
-        // The body of a message that answers our restored flag is the peer's own state: it wins (R4).
+        // The body of a message that answers our restored flag is the peer's own state: it wins against
+        // what may come from our backup (R4).
         header.iAmRestored = before.restoredSinceNo() > 0;
-        header.peerRestored = ps.peerRestoredSinceNo() > 0;
+        header.backupBelow = header.iAmRestored ? backupBelow(store.peer(peer)) : 0;
         return header;
+    }
+
+    /**
+     * R4: the session below which this node's rows for the peer may come from its backup, while it is
+     * restored. A store that keeps no sessions (0) has every row count as such.
+     */
+    static long backupBelow(PeerState ps) {
+        return ps.restoredSession() > 0 ? ps.restoredSession() : Long.MAX_VALUE;
     }
 
     /**
@@ -347,7 +356,7 @@ final class Importer {
                 while (it.hasNext()) {
                     DataObject o = it.next();
                     if (ctx.plan.goesTo(o, ctx.me, peer)) {
-                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen);
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session);
                         n++;
                     }
                 }
@@ -357,7 +366,7 @@ final class Importer {
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen);
+                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen, ctx.session);
                 n++;
             }
         }
@@ -368,7 +377,7 @@ final class Importer {
             while (it.hasNext()) {
                 ObjectKey key = it.next();
                 if (store.registration(peer, key).isEmpty()) {
-                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen);
+                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen, ctx.session);
                     n++;
                 }
             }
@@ -412,8 +421,11 @@ final class Importer {
         String peer = h.from();
         long k = h.receivedNo();
         long next = Math.max(ps.lastAllocatedNo(), k);
+        // The rows registered from this session on are changes made after the restore (R4). Found again
+        // before it is healed, the restore keeps its session: what went out as such must stay so.
         PeerState restored = ps.withLastAllocatedNo(next)
-                .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1);
+                .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1)
+                .withRestoredSession(ps.restoredSinceNo() > 0 ? ps.restoredSession() : ctx.session);
         store.putPeer(restored);
         notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), k, 0, 0, 0,
                 (k > ps.lastAllocatedNo()
@@ -496,7 +508,8 @@ final class Importer {
         DataObject local = objects.get(key).orElse(null);
         if (item instanceof MessageItem.Deletion && local != null && kind.get().deletionMark().isPresent()) {
             // Deletions of this kind are a deletion mark here (R13).
-            item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build());
+            item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build(),
+                    0, item.fromBackup());
         }
         DataObject incoming = item instanceof MessageItem.Upsert u ? u.object() : null;
         if (incoming != null && Sequences.hasLocalRecords(ctx.plan, incoming)) {
@@ -511,7 +524,7 @@ final class Importer {
                     + body.peer + " carried records of a LOCAL register (" + localRegisters(incoming)
                     + "): skipped, the rest loaded (R11)", List.of(key)));
             incoming = Sequences.migrating(ctx.plan, incoming);
-            item = new MessageItem.Upsert(incoming, item.since());
+            item = new MessageItem.Upsert(incoming, item.since(), item.fromBackup());
         }
         Digest incomingDigest = incoming == null ? Digest.ABSENT : ctx.plan.digest(incoming);
         Digest localDigest = local == null ? Digest.ABSENT : ctx.plan.digest(local);
@@ -525,7 +538,9 @@ final class Importer {
         Optional<Registration> pending = store.registration(body.peer, key);
         if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
-            boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
+            boolean mineFromBackup = row.session() < body.header.backupBelow;
+            boolean theirsFromBackup = item.fromBackup();
+            boolean restoredLink = mineFromBackup || theirsFromBackup;
             if (!restoredLink && isResend(item, incomingDigest, row)) {
                 // The sender resends a state this node had seen before its pending change: the sender
                 // has not seen the change yet and drops its own row when it does. No conflict: the
@@ -535,7 +550,7 @@ final class Importer {
             body.conflicts++;
             ObjectVersion mine = versionFor(local, tombstone, body.peer);
             ObjectVersion theirs = version(item, incomingDigest);
-            if (!decide(mine, theirs, key, body)) {
+            if (!decide(mine, theirs, key, body, mineFromBackup, theirsFromBackup)) {
                 return;
             }
             store.unregister(body.peer, key);
@@ -597,15 +612,24 @@ final class Importer {
         return item instanceof MessageItem.Upsert && row.base().equals(incomingDigest);
     }
 
-    /** Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. */
-    private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body) {
+    /**
+     * Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. On a
+     * restored link the restored node's version loses only where it may come from its backup: at
+     * the restored node, a row registered in a session older than the one in which it found it was
+     * restored ({@code mineFromBackup}); at its peer, an item the restored node sent flagged so
+     * ({@code theirsFromBackup}). A change the restored node received or made since is decided by
+     * the resolver like any other, so that a deletion it loaded from one neighbour is not undone
+     * by an older edit from another.
+     */
+    private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body,
+            boolean mineFromBackup, boolean theirsFromBackup) {
         boolean senderIsParent = ctx.plan.isParentOf(body.peer, ctx.me);
         boolean incomingWins;
         String why;
-        if (body.header.iAmRestored) {
+        if (mineFromBackup && !theirsFromBackup) {
             incomingWins = true;
             why = "this node was restored from a backup: " + body.peer + "'s version wins (R4)";
-        } else if (body.header.peerRestored) {
+        } else if (theirsFromBackup && !mineFromBackup) {
             incomingWins = false;
             why = body.peer + " was restored from a backup: this node's version wins (R4)";
         } else {
@@ -647,7 +671,8 @@ final class Importer {
         long lastLoaded;
         long acknowledged;
         boolean iAmRestored;
-        boolean peerRestored;
+        /** While this node is restored: the session below which its rows may come from the backup. */
+        long backupBelow;
     }
 
     /** One attempt at applying a body. */

@@ -23,6 +23,10 @@ import java.util.Objects;
  *     was last registered: an incoming item the peer first sent in a message up to this number is
  *     a resend of something this node had already seen before its change, which is then no
  *     conflict (R12); 0 if none
+ * @param session the engine session that last registered the row (one random number per built
+ *     node, see {@code Node}); 0 if unknown. A node that finds it was restored from a backup tells
+ *     by it the rows registered since it was last started, after the restore, from those that may
+ *     come from the backup: only these yield on a restored link (R4)
  */
 public record Registration(
         String peer,
@@ -33,7 +37,8 @@ public record Registration(
         Digest lastSentDigest,
         boolean rejected,
         Digest base,
-        long seenNo) {
+        long seenNo,
+        long session) {
 
     /** Validates the row. */
     public Registration {
@@ -46,30 +51,36 @@ public record Registration(
         }
     }
 
-    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} is 0. */
+    /** A row registered in no known session (0). */
+    public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
+            Digest lastSentDigest, boolean rejected, Digest base, long seenNo) {
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, 0);
+    }
+
+    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} and session are 0. */
     public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
             Digest lastSentDigest, boolean rejected) {
-        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0);
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0, 0);
     }
 
     /** A copy with {@code firstSentNo} set. */
     public Registration withFirstSentNo(long no) {
-        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo);
+        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo, session);
     }
 
     /** A copy with the last sent number and digest set. */
     public Registration withLastSent(long no, Digest sentDigest) {
-        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo, session);
     }
 
     /** A copy with the base set. */
     public Registration withBase(Digest newBase) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo, session);
     }
 
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo, session);
     }
 
     /** Whether a message has carried the row since it was last registered. */

@@ -222,6 +222,29 @@ final class Headers {
     }
 
     /**
+     * Writes an item's {@code dx:since} attribute as {@link #writeSince(XmlOutput, long, boolean)}
+     * does, and {@code dx:backup="true"} when the sender may hold the state from its backup (R4).
+     */
+    static void writeSince(XmlOutput out, long since, boolean fromBackup, boolean additions) throws IOException {
+        writeSince(out, since, additions);
+        if (additions && fromBackup) {
+            out.raw(" dx:backup=\"true\"");
+        }
+    }
+
+    /** An item's {@code dx:backup} attribute where the reader is: true only if present and true (R4). */
+    static boolean fromBackup(XmlInput in) {
+        String value = in.attributeCount() == 0 ? null : in.attribute(Wire.DX, "backup");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw in.malformed("dx:backup must be true or false, got " + XmlInput.quote(value));
+        }
+        return true;
+    }
+
+    /**
      * An item's {@code dx:since} attribute where the reader is: the number of the message that
      * first carried the item, or 0 if the attribute is absent.
      */
@@ -249,8 +272,8 @@ final class Headers {
                 kind = in.attributeValue(i);
             } else if (ns.isEmpty() && name.equals("id")) {
                 id = in.attributeValue(i);
-            } else if (ns.equals(Wire.DX) && name.equals("since")) {
-                continue; // read by since()
+            } else if (ns.equals(Wire.DX) && (name.equals("since") || name.equals("backup"))) {
+                continue; // read by since() and fromBackup()
             } else {
                 throw in.malformed("unknown attribute " + name + " on " + in.qualifiedName());
             }

@@ -76,21 +76,23 @@ final class SeedReader extends XmlMessageReader {
                         + ": the message was written by a newer version; upgrade this node");
             }
             long since = Headers.since(in);
+            boolean fromBackup = Headers.fromBackup(in);
             ObjectKey key = Headers.key(in, "a retraction");
             empty("dx:Retraction");
-            return new MessageItem.Retraction(key, since);
+            return new MessageItem.Retraction(key, since, fromBackup);
         }
         if (!ns.isEmpty()) {
             throw in.malformed("unexpected element " + in.qualifiedName() + " in " + SeedWriter.BODY);
         }
         long since = Headers.since(in);
+        boolean fromBackup = Headers.fromBackup(in);
         if (name.equals(SeedWriter.OBJECT)) {
-            return new MessageItem.Upsert(object(), since);
+            return new MessageItem.Upsert(object(), since, fromBackup);
         }
         if (name.equals(SeedWriter.DELETION)) {
             ObjectKey key = key("a deletion");
             empty(SeedWriter.DELETION);
-            return new MessageItem.Deletion(key, since);
+            return new MessageItem.Deletion(key, since, fromBackup);
         }
         throw in.malformed("unknown element " + name + " in " + SeedWriter.BODY + ": expected " + SeedWriter.OBJECT
                 + " or " + SeedWriter.DELETION);
@@ -107,8 +109,8 @@ final class SeedReader extends XmlMessageReader {
         String id = null;
         for (int i = 0; i < in.attributeCount(); i++) {
             String name = in.attributeName(i);
-            if (in.attributeNamespace(i).equals(Wire.DX) && name.equals("since")) {
-                continue; // read by Headers.since
+            if (in.attributeNamespace(i).equals(Wire.DX) && (name.equals("since") || name.equals("backup"))) {
+                continue; // read by Headers.since and Headers.fromBackup
             }
             if (!in.attributeNamespace(i).isEmpty()) {
                 throw in.malformed("unknown attribute " + name + " on " + in.localName());

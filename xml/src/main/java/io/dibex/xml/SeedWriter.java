@@ -68,22 +68,22 @@ final class SeedWriter extends XmlMessageWriter {
     void writeItem(MessageItem item) throws IOException {
         ObjectKey key = item.key();
         if (item instanceof MessageItem.Upsert) {
-            writeObject(((MessageItem.Upsert) item).object(), item.since());
+            writeObject(((MessageItem.Upsert) item).object(), item.since(), item.fromBackup());
         } else if (item instanceof MessageItem.Deletion) {
             out.indent(2).raw('<').raw(DELETION).attribute(KIND, key.kind()).attribute(ID, key.id());
-            Headers.writeSince(out, item.since(), additions);
+            Headers.writeSince(out, item.since(), item.fromBackup(), additions);
             out.raw("/>");
         } else {
             out.indent(2).raw("<dx:Retraction").attribute("kind", key.kind()).attribute("id", key.id());
-            Headers.writeSince(out, item.since(), additions);
+            Headers.writeSince(out, item.since(), item.fromBackup(), additions);
             out.raw("/>");
         }
     }
 
-    private void writeObject(DataObject o, long since) throws IOException {
+    private void writeObject(DataObject o, long since, boolean fromBackup) throws IOException {
         ObjectKey key = o.key();
         out.indent(2).raw('<').name(OBJECT).raw(' ').name(KIND).raw("=\"").name(key.kind()).raw('"').attribute(ID, key.id());
-        Headers.writeSince(out, since, additions);
+        Headers.writeSince(out, since, fromBackup, additions);
         if (o.fields().isEmpty() && o.tables().isEmpty() && o.recordSets().isEmpty()) {
             out.raw("/>");
             return;

@@ -86,11 +86,12 @@ final class V8Body {
                             + ": the message was written by a newer version; upgrade this node");
                 }
                 long since = Headers.since(in);
+                boolean fromBackup = Headers.fromBackup(in);
                 ObjectKey key = Headers.key(in, "a retraction");
                 if (in.nextChild()) {
                     throw in.malformed("dx:Retraction holds no element");
                 }
-                return new MessageItem.Retraction(key, since);
+                return new MessageItem.Retraction(key, since, fromBackup);
             }
             if (name.equals("Data") && ns.equals(Wire.V8DE) && !inWrapper) {
                 inWrapper = true;
@@ -101,20 +102,23 @@ final class V8Body {
             }
             if (name.equals("ObjectDeletion")) {
                 long since = Headers.since(in);
-                return new MessageItem.Deletion(deletion(), since);
+                boolean fromBackup = Headers.fromBackup(in);
+                return new MessageItem.Deletion(deletion(), since, fromBackup);
             }
             if (name == objectElement) {
                 // The parser interns names: the same element as the last object's, so the same kind.
                 long since = Headers.since(in);
-                return new MessageItem.Upsert(object(objectKind), since);
+                boolean fromBackup = Headers.fromBackup(in);
+                return new MessageItem.Upsert(object(objectKind), since, fromBackup);
             }
             int dot = name.indexOf('.');
             String prefix = dot > 0 ? name.substring(0, dot) : name;
             if (dot > 0 && dot < name.length() - 1 && OBJECTS.contains(prefix)) {
                 long since = Headers.since(in);
+                boolean fromBackup = Headers.fromBackup(in);
                 objectElement = name;
                 objectKind = name.substring(dot + 1);
-                return new MessageItem.Upsert(object(objectKind), since);
+                return new MessageItem.Upsert(object(objectKind), since, fromBackup);
             }
             if (RECORD_SETS.contains(prefix)) {
                 throw in.malformed("record set " + name + " does not follow its recorder: a record set travels right"

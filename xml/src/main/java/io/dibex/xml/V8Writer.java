@@ -82,27 +82,27 @@ final class V8Writer extends XmlMessageWriter {
     @Override
     void writeItem(MessageItem item) throws IOException {
         if (item instanceof MessageItem.Upsert) {
-            writeObject(((MessageItem.Upsert) item).object(), item.since());
+            writeObject(((MessageItem.Upsert) item).object(), item.since(), item.fromBackup());
         } else if (item instanceof MessageItem.Deletion) {
             ObjectKey key = item.key();
             out.indent(2).raw("<ObjectDeletion");
-            Headers.writeSince(out, item.since(), additions);
+            Headers.writeSince(out, item.since(), item.fromBackup(), additions);
             out.raw(">").indent(3).raw("<Ref xsi:type=\"").name(refType(key.kind()))
                     .raw("\">").text(key.id()).raw("</Ref>").indent(2).raw("</ObjectDeletion>");
         } else {
             ObjectKey key = item.key();
             out.indent(2).raw("<dx:Retraction").attribute("kind", key.kind()).attribute("id", key.id());
-            Headers.writeSince(out, item.since(), additions);
+            Headers.writeSince(out, item.since(), item.fromBackup(), additions);
             out.raw("/>");
         }
     }
 
-    private void writeObject(DataObject o, long since) throws IOException {
+    private void writeObject(DataObject o, long since, boolean fromBackup) throws IOException {
         ObjectKey key = o.key();
         String element = objectElements.computeIfAbsent(key.kind(),
                 kind -> (fields.isDocument(kind) ? "DocumentObject." : "CatalogObject.") + kind);
         out.indent(2).raw('<').name(element);
-        Headers.writeSince(out, since, additions);
+        Headers.writeSince(out, since, fromBackup, additions);
         out.raw('>');
         out.indent(3).raw("<Ref>").text(key.id()).raw("</Ref>");
         V8Fields.Context context = fields.object(key.kind());
