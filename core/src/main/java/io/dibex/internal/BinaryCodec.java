@@ -16,18 +16,19 @@ import java.util.Objects;
  * character, time to the nanosecond), and fields, tabular parts and record sets keep their order.
  * Obtain it from {@link MessageCodec#binary()}; this class is not API.
  *
- * <h2>Layout (version 2)</h2>
+ * <h2>Layout (version 3)</h2>
  *
  * <pre>
  * message  = magic version header item* END
  * magic    = 0x89 'D' 'B' 'X'
- * version  = 0x02
+ * version  = 0x03
  * header   = string(plan) string(from) string(to) varint(messageNo) uuid(messageId)
  *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] [varint(restoredSinceNo)]
  *            varint(count) key{count}
  * flags    = one byte: 0x01 restored (restoredSinceNo follows), 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
  *            0x04 a previousId follows
  * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint
+ *            ; a tag or-ed with 0x10: the sender may hold the item's state from its backup (R4)
  * object   = key fields varint(count) (string(table) rows){count}
  *                   varint(count) (string(register) rows){count}
  * rows     = varint(count) fields{count}
@@ -42,7 +43,8 @@ import java.util.Objects;
  * varint   = unsigned LEB128, shortest form, at most 64 bits; zigzag = a signed long as a varint
  * </pre>
  *
- * <p>Item tags: END 0x00, UPSERT 0x01, DELETION 0x02, RETRACTION 0x03. Value tags: NULL 0x00,
+ * <p>Item tags: END 0x00, UPSERT 0x01, DELETION 0x02, RETRACTION 0x03, each but END or-ed with
+ * FROM_BACKUP 0x10 when {@link io.dibex.codec.MessageItem#fromBackup()}. Value tags: NULL 0x00,
  * TEXT 0x01, DECIMAL 0x02 (the unscaled value in the shortest two's complement form, as {@link
  * java.math.BigInteger#toByteArray()} gives it), INT64 0x03, FALSE 0x04, TRUE 0x05, DATE 0x06,
  * DATE_TIME 0x07, INSTANT 0x08, REF 0x09, ENUM 0x0A, BINARY 0x0B. Every value has exactly one

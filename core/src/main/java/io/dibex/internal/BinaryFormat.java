@@ -10,7 +10,7 @@ final class BinaryFormat {
     static final byte[] MAGIC = {(byte) 0x89, 'D', 'B', 'X'};
 
     /** The only version this codec writes and reads. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Header flag: the sender was restored from a backup (R4). */
     static final int FLAG_RESTORED = 0x01;

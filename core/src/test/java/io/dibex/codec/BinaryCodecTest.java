@@ -220,7 +220,7 @@ class BinaryCodecTest {
                         .set("f", Value.of(-1)).set("d", Value.of(new BigDecimal("1.0"))).build()),
                         new MessageItem.Deletion(ObjectKey.of("K", "2"), 300)));
 
-        byte[] expected = new Raw().magic().bytes(2).string("P").string("a").string("b")
+        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
                 .bytes(0xAC, 0x02) // 300
                 .uuid(MESSAGE_ID).bytes(0, 0x01) // receivedNo 0, flags: restored
                 .bytes(0xAB, 0x02).bytes(0) // restored since message 299, no rejected keys
@@ -231,6 +231,23 @@ class BinaryCodecTest {
                 .bytes(0x02).bytes(0xAC, 0x02).string("K").string("2") // deletion first sent in message 300
                 .bytes(0x00).toBytes();
         assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+    }
+
+    @Test
+    void anItemFromABackupHasTheFlagBitInItsTag() {
+        byte[] written = write(new MessageHeader("P", "a", "b", 3, MESSAGE_ID, 0, null, true, List.of(), null, 3),
+                List.of(new MessageItem.Deletion(ObjectKey.of("K", "2"), 2, true),
+                        new MessageItem.Retraction(ObjectKey.of("K", "3"), 3, false)));
+        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
+                .bytes(0x03).uuid(MESSAGE_ID).bytes(0, 0x01).bytes(0x03).bytes(0)
+                .bytes(0x12).bytes(0x02).string("K").string("2") // a deletion (0x02) from the backup (0x10)
+                .bytes(0x03).bytes(0x03).string("K").string("3")
+                .bytes(0x00).toBytes();
+        assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+        try (MessageReader reader = CODEC.reader(new ByteArrayInputStream(written), PLAN, SOURCE)) {
+            assertThat(reader.next()).isEqualTo(new MessageItem.Deletion(ObjectKey.of("K", "2"), 2, true));
+            assertThat(reader.next()).isEqualTo(new MessageItem.Retraction(ObjectKey.of("K", "3"), 3));
+        }
     }
 
     // The writer's contract.
@@ -379,17 +396,17 @@ class BinaryCodecTest {
         @Test
         void anUnknownVersionIsMalformed() {
             byte[] bytes = write(header(1), List.of());
-            bytes[4] = 3;
+            bytes[4] = 2;
 
             MalformedMessageException e = readFails(bytes, Limits.DEFAULTS, Input.WHOLE);
 
             assertThat(e.position()).isEqualTo("byte 4");
-            assertThat(e).hasMessageContaining("version 3");
+            assertThat(e).hasMessageContaining("version 2");
         }
 
         @Test
         void aHugeStringLengthExceedsMaxTextLengthWithoutAllocating() {
-            byte[] inHeader = new Raw().magic().bytes(2).varint(1L << 31).toBytes();
+            byte[] inHeader = new Raw().magic().bytes(3).varint(1L << 31).toBytes();
             LimitExceededException e = limitFails(inHeader, Limits.DEFAULTS, "maxTextLength");
             assertThat(e.position()).isEqualTo("byte 5");
             assertThat(e).hasMessageContaining("2147483648");
@@ -488,7 +505,7 @@ class BinaryCodecTest {
 
         @Test
         void headerNumbersOutOfRangeAreMalformed() {
-            Raw prefix = new Raw().magic().bytes(2).string("Trade").string("Centre").string("Shop1");
+            Raw prefix = new Raw().magic().bytes(3).string("Trade").string("Centre").string("Shop1");
             int numberAt = prefix.toBytes().length;
 
             assertHeaderFails(prefix.copy().varint(0).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0), numberAt,
@@ -784,9 +801,9 @@ class BinaryCodecTest {
             return bytes(0x89, 'D', 'B', 'X');
         }
 
-        /** A valid header: magic, version 2, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
+        /** A valid header: magic, version 3, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
         Raw header() {
-            return magic().bytes(2).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
+            return magic().bytes(3).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
                     .varint(0).bytes(0).varint(0);
         }
 

@@ -432,6 +432,36 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a restored middle node keeps a deletion it loaded after the restore against an older edit from its other side: the resolver decides, nothing is resurrected (R4, R12)")
+    void restoredMiddleNodeKeepsWhatItLoadedAfterTheRestore() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+        net.put("C", item("Y", "y", "1")); // B1's history goes on after the backup, on both of its links
+        net.settle(10);
+
+        net.restore("B1", backup);
+        net.put("B11", item("Z", "z", "1"));
+        net.exchange("B11", "B1"); // B1 finds on this link that it was restored
+        net.delete("C", itemKey("X"));
+        net.exchange("C", "B1"); // and on this one; the deletion is loaded after the restore
+        assertThat(net.get("B1", itemKey("X"))).isEmpty();
+        net.put("B11", item("X", "edited at B11 before the deletion reached it", "2"));
+        net.exchange("B11", "B1"); // the edit meets the deletion on B1's restored link to B11
+        quiesce();
+
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion stands at " + node).isEmpty();
+        }
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .contains("the resolver chose the parent's version; kept local"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored branch that stays idle is found at the keep-alive (R4, R7)")
     void idleRestoredBranchIsFoundByKeepAlive() {
         network(TestPlans.routed());
