@@ -24,10 +24,10 @@ public sealed interface MessageItem {
 
     /**
      * Whether the sender, restored from a backup and not yet acknowledged as such, may hold this
-     * state from its backup: its row for the recipient was registered before the sender was last
-     * started (R4). On the restored link the recipient's own pending version then wins, whatever the
-     * resolver says; an item without the flag (a change the sender received or made after the
-     * restore) is a conflict like any other (R12). False when the wire format does not say.
+     * state from its backup: its row for the recipient was registered before the sender found it
+     * was restored (R4). On the restored link the recipient's own pending version then wins,
+     * whatever the resolver says; an item without the flag (a change the sender received or made
+     * since it knew) is a conflict like any other (R12). False when the wire format does not say.
      */
     boolean fromBackup();
 

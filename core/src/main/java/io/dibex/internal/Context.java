@@ -35,13 +35,15 @@ final class Context {
     /** The codec carries the restored flag (R4). */
     final boolean restoredFlag;
     /**
-     * This engine's session: a number, new each time a node is built on its store, greater than any
-     * earlier session's (the wall clock in microseconds, kept increasing). Rows registered carry it;
-     * once the node finds it was restored from a backup (which a host follows by building the node
-     * again), the rows of that session and later ones are changes that cannot come from the backup
-     * (R4).
+     * The session rows are registered in (R4): a number greater than any earlier session's (the wall
+     * clock in microseconds, kept increasing), new each time a node is built on its store and when it
+     * first finds, in this build, that it was restored from a backup. The rows of that restore's
+     * session and of later ones are changes made after the node knew; older rows may come from the
+     * backup.
      */
-    final long session;
+    private volatile long session;
+    /** The session begun when this build first found the node restored; 0 until then. */
+    private long restoreSession;
 
     Context(ExchangePlan plan, String me, Storage storage, Transport transport, MessageCodec codec, Clock clock,
             ExchangeListener listener) {
@@ -59,6 +61,25 @@ final class Context {
     }
 
     private static final java.util.concurrent.atomic.AtomicLong LAST_SESSION = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The session rows are registered in now. */
+    long session() {
+        return session;
+    }
+
+    /**
+     * The session of the restore this node has found: begun at the first finding in this build, so
+     * that a restore found on one link and then on another is one restore, and the rows registered
+     * between the two findings count as made after it on both links (R4). A build can tell nothing
+     * of a restore found before it: a finding after a restart begins a session of its own.
+     */
+    synchronized long restoreSession() {
+        if (restoreSession == 0) {
+            restoreSession = nextSession();
+            session = restoreSession;
+        }
+        return restoreSession;
+    }
 
     /** A session number greater than every earlier one: in this JVM, and across restarts by the wall clock. */
     private static long nextSession() {

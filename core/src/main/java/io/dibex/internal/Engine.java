@@ -49,7 +49,7 @@ public final class Engine {
             Clock clock, ExchangeListener listener) {
         requireCapabilities(plan, name, codec);
         this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
-        this.registrar = new Registrar(plan, name, clock, ctx.session);
+        this.registrar = new Registrar(plan, name, clock, ctx::session);
         this.exporter = new Exporter(ctx);
         this.importer = new Importer(ctx, registrar, this::lockOf);
     }

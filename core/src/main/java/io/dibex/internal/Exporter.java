@@ -162,8 +162,8 @@ final class Exporter {
 
     /**
      * Streams the numbered rows and writes the current state of each (R3), one category of kinds per pass.
-     * Under a restored flag, the rows registered in a session older than the one in which this node
-     * found it was restored may come from the backup, and say so (R4).
+     * Under a restored flag, the rows registered in a session older than the one this node began
+     * when it found it was restored may come from the backup, and say so (R4).
      */
     private void writeBody(StoreTransaction tx, String peer, MessageWriter writer, DigestSpool spool, Counts counts,
             boolean catalogs, long backupBelow) {

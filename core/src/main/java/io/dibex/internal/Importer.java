@@ -311,10 +311,10 @@ final class Importer {
             ps = ps.withAcknowledgedNo(h.receivedNo());
             store.putPeer(ps);
         }
-        // The body of a message that answers our restored flag is the peer's own state: it wins against
-        // what may come from our backup (R4).
-        header.iAmRestored = before.restoredSinceNo() > 0;
-        header.backupBelow = header.iAmRestored ? backupBelow(store.peer(peer)) : 0;
+        // The body of a message that reveals this node's restore, or answers its restored flag, is the
+        // peer's own state: it wins against what may come from this node's backup (R4).
+        PeerState now = store.peer(peer);
+        header.backupBelow = now.restoredSinceNo() > 0 ? backupBelow(now) : 0;
         return header;
     }
 
@@ -356,7 +356,7 @@ final class Importer {
                 while (it.hasNext()) {
                     DataObject o = it.next();
                     if (ctx.plan.goesTo(o, ctx.me, peer)) {
-                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session);
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session());
                         n++;
                     }
                 }
@@ -366,7 +366,7 @@ final class Importer {
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen, ctx.session);
+                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen, ctx.session());
                 n++;
             }
         }
@@ -377,7 +377,7 @@ final class Importer {
             while (it.hasNext()) {
                 ObjectKey key = it.next();
                 if (store.registration(peer, key).isEmpty()) {
-                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen, ctx.session);
+                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen, ctx.session());
                     n++;
                 }
             }
@@ -421,11 +421,11 @@ final class Importer {
         String peer = h.from();
         long k = h.receivedNo();
         long next = Math.max(ps.lastAllocatedNo(), k);
-        // The rows registered from this session on are changes made after the restore (R4). Found again
-        // before it is healed, the restore keeps its session: what went out as such must stay so.
+        // The rows registered from the restore's session on are changes made after this node knew (R4).
+        // Found again before it is healed, the restore keeps its session: what went out as such stays so.
         PeerState restored = ps.withLastAllocatedNo(next)
                 .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1)
-                .withRestoredSession(ps.restoredSinceNo() > 0 ? ps.restoredSession() : ctx.session);
+                .withRestoredSession(ps.restoredSinceNo() > 0 ? ps.restoredSession() : ctx.restoreSession());
         store.putPeer(restored);
         notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), k, 0, 0, 0,
                 (k > ps.lastAllocatedNo()
@@ -551,6 +551,14 @@ final class Importer {
             ObjectVersion mine = versionFor(local, tombstone, body.peer);
             ObjectVersion theirs = version(item, incomingDigest);
             if (!decide(mine, theirs, key, body, mineFromBackup, theirsFromBackup)) {
+                if (body.header.backupBelow > 0) {
+                    // Restored, this node kept its version against a change whose message may have
+                    // acknowledged a message of its lost history. The peer will acknowledge the row's
+                    // message again, validly, and take the kept version for a resend of what it had seen:
+                    // registered again, the version goes out as a change that the peer decides alike (R12).
+                    store.register(body.peer, key, row.digest(), row.base(), store.peer(body.peer).lastLoadedNo(),
+                            row.session());
+                }
                 return;
             }
             store.unregister(body.peer, key);
@@ -615,11 +623,10 @@ final class Importer {
     /**
      * Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. On a
      * restored link the restored node's version loses only where it may come from its backup: at
-     * the restored node, a row registered in a session older than the one in which it found it was
-     * restored ({@code mineFromBackup}); at its peer, an item the restored node sent flagged so
-     * ({@code theirsFromBackup}). A change the restored node received or made since is decided by
-     * the resolver like any other, so that a deletion it loaded from one neighbour is not undone
-     * by an older edit from another.
+     * the restored node, a row registered before it knew it was restored ({@code mineFromBackup});
+     * at its peer, an item the restored node sent flagged so ({@code theirsFromBackup}). A change
+     * the restored node received or made since it knew is decided by the resolver like any other,
+     * so that a deletion it loaded from one neighbour is not undone by an older edit from another.
      */
     private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body,
             boolean mineFromBackup, boolean theirsFromBackup) {
@@ -670,8 +677,10 @@ final class Importer {
         boolean refused;
         long lastLoaded;
         long acknowledged;
-        boolean iAmRestored;
-        /** While this node is restored: the session below which its rows may come from the backup. */
+        /**
+         * While this node is restored (found before or by this header): the session below which its
+         * rows may come from the backup; else 0.
+         */
         long backupBelow;
     }
 

@@ -76,10 +76,10 @@ public interface ExchangeStore {
     /**
      * {@link #register(String, ObjectKey, Digest, Digest, long)}, and the row's
      * {@link Registration#session() session} becomes {@code session}: the engine tells by it, once it
-     * finds this node was restored from a backup, the rows registered since the node was last
-     * started from those that may come from the backup (R4). The default drops the session (the
-     * row's is then 0): every row counts as possibly from a backup, and on a restored link the peer
-     * wins against all of them, also against changes this node received after the restore.
+     * finds this node was restored from a backup, the rows registered since it knew from those that
+     * may come from the backup (R4). The default drops the session (the row's is then 0): every row
+     * counts as possibly from a backup, and on a restored link the peer wins against all of them,
+     * also against changes this node received after it knew.
      *
      * @param session the engine session registering the row; not 0
      */

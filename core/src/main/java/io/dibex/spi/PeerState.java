@@ -25,10 +25,11 @@ import java.util.UUID;
  *     one carries the {@code restored} flag (R4)
  * @param lastHeaderNo the highest number of a message from the peer whose header took effect (R6):
  *     an older message arriving later is stale even if its body never loaded
- * @param restoredSession when this node last found it was restored on this link: the engine
- *     session it was running (see {@link Registration#session()}). A row for the peer registered in
- *     that session or a later one is a change made after the restore; an older row may come from
- *     the backup, and only such a row yields on the restored link (R4). 0 if never
+ * @param restoredSession when this node last found on this link that it was restored: the
+ *     session it then began (see {@link Registration#session()}), or the one it had begun when it
+ *     found the same restore on another link. A row for the peer registered in that session or a
+ *     later one is a change made after the node knew; an older row may come from the backup, and
+ *     only such a row yields on the restored link (R4). 0 if never
  */
 public record PeerState(
         String peer,

@@ -23,10 +23,10 @@ import java.util.Objects;
  *     was last registered: an incoming item the peer first sent in a message up to this number is
  *     a resend of something this node had already seen before its change, which is then no
  *     conflict (R12); 0 if none
- * @param session the engine session that last registered the row (one random number per built
- *     node, see {@code Node}); 0 if unknown. A node that finds it was restored from a backup tells
- *     by it the rows registered since it was last started, after the restore, from those that may
- *     come from the backup: only these yield on a restored link (R4)
+ * @param session the engine session that last registered the row: a number that grows each time
+ *     the node is built and when it finds it was restored from a backup; 0 if unknown. A restored
+ *     node tells by it the rows registered since it knew (its {@link PeerState#restoredSession()}
+ *     or later) from those that may come from the backup: only these yield on a restored link (R4)
  */
 public record Registration(
         String peer,

@@ -447,6 +447,11 @@ public abstract class TreeScenarios {
         net.delete("C", itemKey("X"));
         net.exchange("C", "B1"); // and on this one; the deletion is loaded after the restore
         assertThat(net.get("B1", itemKey("X"))).isEmpty();
+        for (int i = 0; i < 2; i++) { // the link to C heals: C re-registers for B1, and each side acknowledges
+            net.exchange("B1", "C");
+            net.exchange("C", "B1");
+        }
+        assertThat(net.node("C").pendingRegistrations("B1")).isZero();
         net.put("B11", item("X", "edited at B11 before the deletion reached it", "2"));
         net.exchange("B11", "B1"); // the edit meets the deletion on B1's restored link to B11
         quiesce();
@@ -458,6 +463,39 @@ public abstract class TreeScenarios {
         assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
         assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
                 .contains("the resolver chose the parent's version; kept local"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
+    @DisplayName("a restored node that keeps its version against a change acknowledging its lost history sends it as a change, and both ends agree (R4, R12)")
+    void restoredNodeKeepsItsVersionAgainstALostHistoryAcknowledgment() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("C");
+        net.put("C", item("Y", "y", "1")); // B1 and B2 load messages of C's history that the restore loses
+        net.settle(10);
+
+        net.restore("C", backup);
+        net.put("B1", item("Z", "z", "1"));
+        net.exchange("B1", "C"); // C finds on this link that it was restored
+        net.delete("B1", itemKey("X"));
+        net.exchange("B1", "C"); // loaded after C knew: a change of C's for B2, not one from its backup
+        net.export("C", "B2"); // numbered as a message B2 already loaded: not applied there
+        net.deliver("B2");
+        assertThat(net.get("B2", itemKey("X"))).isPresent();
+        net.put("B2", item("X", "edited at B2", "2"));
+        net.exchange("B2", "C"); // acknowledges C's lost history; the resolver keeps C's deletion
+        assertThat(net.get("C", itemKey("X"))).isEmpty();
+        quiesce();
+
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion C kept stands at " + node).isEmpty();
+        }
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        assertThat(journal("B2", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .contains("the resolver chose the parent's version; kept incoming"));
         assertThat(net.totalRegistrations()).isZero();
     }
 
