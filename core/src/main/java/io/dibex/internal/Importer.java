@@ -311,6 +311,7 @@ final class Importer {
             ps = ps.withAcknowledgedNo(h.receivedNo());
             store.putPeer(ps);
         }
+        header.senderRestored = h.restored();
         // The body of a message that reveals this node's restore, or answers its restored flag, is the
         // peer's own state: it wins against what may come from this node's backup (R4).
         PeerState now = store.peer(peer);
@@ -587,7 +588,12 @@ final class Importer {
                 store.removeRepostMark(key);
             }
         }
-        registrar.register(store, key, local, incoming, body.peer);
+        // An object new here, loaded from a message carrying the restored flag, is registered back to
+        // its sender too (R4: everything routed to a restored peer is registered for it again, and this
+        // load may come after that): the sender, restored once more before it hears back, may no longer
+        // hold it. Anything this node already held was registered then, and its change is not echoed.
+        boolean echo = body.header.senderRestored && local == null && !tombstone && pending.isEmpty();
+        registrar.register(store, key, local, incoming, echo ? null : body.peer);
         // A load that changed something moves the boundaries of the sequences kept here (R14).
         Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);
         body.applied++;
@@ -682,6 +688,8 @@ final class Importer {
          * rows may come from the backup; else 0.
          */
         long backupBelow;
+        /** Whether the message carries the restored flag. */
+        boolean senderRestored;
     }
 
     /** One attempt at applying a body. */

@@ -500,6 +500,39 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a change a leaf made between two restores from one backup, loaded by its parent with the first restored flag it sees, goes back to the leaf (R4)")
+    void changeBetweenTwoRestoresGoesBackToTheLeaf() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B11");
+        net.put("C", item("Y", "y", "1")); // B11's history goes on after the backup
+        net.settle(10);
+
+        net.restore("B11", backup);
+        net.put("B1", item("W", "w", "1"));
+        net.exchange("B1", "B11"); // B11 finds it was restored
+        net.put("B11", item("Z", "made between the two restores", "1"));
+        net.transport().holdNext("B11", "B1");
+        net.export("B11", "B1"); // its restored flag and Z, held on the way
+        net.restore("B11", backup); // restored again, from the same backup: Z is gone there
+        assertThat(net.get("B11", itemKey("Z"))).isEmpty();
+        net.put("B1", item("W", "w", "2"));
+        net.exchange("B1", "B11"); // B11 finds it was restored again; its flag goes out from the held number
+        net.transport().releaseHeld();
+        net.deliver("B1"); // the first flag B1 sees: it registers everything for B11, then loads Z
+        assertThat(net.get("B1", itemKey("Z"))).isPresent();
+        net.exchange("B11", "B1"); // B11's flag from its own number again: already loaded, skipped
+        net.exchange("B11", "B1"); // the next, loaded: nothing says B11 was restored once more
+        net.exchange("B1", "B11");
+        quiesce();
+
+        assertEverywhere(itemKey("Z"), item("Z", "made between the two restores", "1"));
+        assertEverywhere(itemKey("W"), item("W", "w", "2"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored branch that stays idle is found at the keep-alive (R4, R7)")
     void idleRestoredBranchIsFoundByKeepAlive() {
         network(TestPlans.routed());
