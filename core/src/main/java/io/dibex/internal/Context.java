@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,9 @@ final class Context {
     final boolean messageIds;
     /** The codec carries the restored flag (R4). */
     final boolean restoredFlag;
+    /** The last session number given out in this JVM (see {@link #nextSession()}). */
+    private static final AtomicLong LAST_SESSION = new AtomicLong();
+
     /**
      * The session rows are registered in (R4): a number greater than any earlier session's (the wall
      * clock in microseconds, kept increasing), new each time a node is built on its store and when it
@@ -59,8 +63,6 @@ final class Context {
         this.restoredFlag = can.contains(MessageCodec.Capability.RESTORED_FLAG);
         this.session = nextSession();
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong LAST_SESSION = new java.util.concurrent.atomic.AtomicLong();
 
     /** The session rows are registered in now. */
     long session() {

@@ -509,8 +509,8 @@ final class Importer {
         DataObject local = objects.get(key).orElse(null);
         if (item instanceof MessageItem.Deletion && local != null && kind.get().deletionMark().isPresent()) {
             // Deletions of this kind are a deletion mark here (R13).
-            item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build(),
-                    0, item.fromBackup());
+            item = new MessageItem.Upsert(
+                    local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build(), 0, item.fromBackup());
         }
         DataObject incoming = item instanceof MessageItem.Upsert u ? u.object() : null;
         if (incoming != null && Sequences.hasLocalRecords(ctx.plan, incoming)) {

@@ -75,12 +75,14 @@ public record Registration(
 
     /** A copy with the base set. */
     public Registration withBase(Digest newBase) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo, session);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo,
+                session);
     }
 
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo, session);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo,
+                session);
     }
 
     /** Whether a message has carried the row since it was last registered. */
