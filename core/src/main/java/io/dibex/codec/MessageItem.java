@@ -30,28 +30,44 @@ public sealed interface MessageItem {
     boolean repair();
 
     /**
+     * Whether the sender, restored from a backup and not yet acknowledged as such, may hold this
+     * state from its backup: its row for the recipient was registered before the sender found it
+     * was restored (R4). On the restored link the recipient's own pending version then wins,
+     * whatever the resolver says; an item without the flag (a change the sender received or made
+     * since it knew) is a conflict like any other (R12). False when the wire format does not say.
+     */
+    boolean fromBackup();
+
+    /**
      * The current state of an object.
      *
      * @param object the state
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
      * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Upsert(DataObject object, long since, boolean repair) implements MessageItem {
+    record Upsert(DataObject object, long since, boolean repair, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Upsert {
             Objects.requireNonNull(object, "object");
             requireSince(since);
         }
 
-        /** An item that is no repair. */
-        public Upsert(DataObject object, long since) {
-            this(object, since, false);
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}), a repair or not. */
+        public Upsert(DataObject object, long since, boolean repair) {
+            this(object, since, repair, false);
         }
 
-        /** An item whose {@code since} is unknown (0), no repair. */
+        /** An item that is no repair and not from a backup. */
+        public Upsert(DataObject object, long since) {
+            this(object, since, false, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair, not from a backup. */
         public Upsert(DataObject object) {
-            this(object, 0, false);
+            this(object, 0, false, false);
         }
 
         @Override
@@ -67,22 +83,29 @@ public sealed interface MessageItem {
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
      * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Deletion(ObjectKey key, long since, boolean repair) implements MessageItem {
+    record Deletion(ObjectKey key, long since, boolean repair, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Deletion {
             Objects.requireNonNull(key, "key");
             requireSince(since);
         }
 
-        /** An item that is no repair. */
-        public Deletion(ObjectKey key, long since) {
-            this(key, since, false);
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}), a repair or not. */
+        public Deletion(ObjectKey key, long since, boolean repair) {
+            this(key, since, repair, false);
         }
 
-        /** An item whose {@code since} is unknown (0), no repair. */
+        /** An item that is no repair and not from a backup. */
+        public Deletion(ObjectKey key, long since) {
+            this(key, since, false, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair, not from a backup. */
         public Deletion(ObjectKey key) {
-            this(key, 0, false);
+            this(key, 0, false, false);
         }
     }
 
@@ -94,22 +117,29 @@ public sealed interface MessageItem {
      * @param since the number of the first message of the sender that carried this very item,
      *     or 0 when the wire format does not say (see {@link MessageItem})
      * @param repair whether it is a reconciliation's repair (see {@link MessageItem#repair()})
+     * @param fromBackup whether the sender may hold this state from its backup (see
+     *     {@link MessageItem#fromBackup()})
      */
-    record Retraction(ObjectKey key, long since, boolean repair) implements MessageItem {
+    record Retraction(ObjectKey key, long since, boolean repair, boolean fromBackup) implements MessageItem {
         /** Rejects null and a negative {@code since}. */
         public Retraction {
             Objects.requireNonNull(key, "key");
             requireSince(since);
         }
 
-        /** An item that is no repair. */
-        public Retraction(ObjectKey key, long since) {
-            this(key, since, false);
+        /** An item not from a backup (see {@link MessageItem#fromBackup()}), a repair or not. */
+        public Retraction(ObjectKey key, long since, boolean repair) {
+            this(key, since, repair, false);
         }
 
-        /** An item whose {@code since} is unknown (0), no repair. */
+        /** An item that is no repair and not from a backup. */
+        public Retraction(ObjectKey key, long since) {
+            this(key, since, false, false);
+        }
+
+        /** An item whose {@code since} is unknown (0), no repair, not from a backup. */
         public Retraction(ObjectKey key) {
-            this(key, 0, false);
+            this(key, 0, false, false);
         }
     }
 

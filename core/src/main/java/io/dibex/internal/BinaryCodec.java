@@ -28,7 +28,8 @@ import java.util.Objects;
  * flags    = one byte: 0x01 restored (restoredSinceNo follows), 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
  *            0x04 a previousId follows
  * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint;
- *            a tag or'ed with 0x10 marks a reconciliation's repair (SPEC §5)
+ *            a tag or'ed with 0x10 marks a reconciliation's repair (SPEC §5), with 0x20 a state the
+ *            sender may hold from its backup (R4)
  * object   = key fields varint(count) (string(table) rows){count}
  *                   varint(count) (string(register) rows){count}
  * rows     = varint(count) fields{count}
@@ -43,7 +44,9 @@ import java.util.Objects;
  * varint   = unsigned LEB128, shortest form, at most 64 bits; zigzag = a signed long as a varint
  * </pre>
  *
- * <p>Item tags: END 0x00, UPSERT 0x01, DELETION 0x02, RETRACTION 0x03. Value tags: NULL 0x00,
+ * <p>Item tags: END 0x00, UPSERT 0x01, DELETION 0x02, RETRACTION 0x03, each but END or-ed with
+ * REPAIR 0x10 when {@link io.dibex.codec.MessageItem#repair()} and FROM_BACKUP 0x20 when
+ * {@link io.dibex.codec.MessageItem#fromBackup()}. Value tags: NULL 0x00,
  * TEXT 0x01, DECIMAL 0x02 (the unscaled value in the shortest two's complement form, as {@link
  * java.math.BigInteger#toByteArray()} gives it), INT64 0x03, FALSE 0x04, TRUE 0x05, DATE 0x06,
  * DATE_TIME 0x07, INSTANT 0x08, REF 0x09, ENUM 0x0A, BINARY 0x0B. Every value has exactly one

@@ -31,6 +31,8 @@ final class BinaryFormat {
     static final int ITEM_RETRACTION = 0x03;
     /** Item flag, or'ed into the tag of a state, deletion or retraction: a reconciliation's repair (SPEC §5). */
     static final int ITEM_REPAIR = 0x10;
+    /** Item flag, or'ed into the tag of a state, deletion or retraction: the sender may hold the state from its backup (R4). */
+    static final int ITEM_FROM_BACKUP = 0x20;
 
     static final int VALUE_NULL = 0x00;
     static final int VALUE_TEXT = 0x01;

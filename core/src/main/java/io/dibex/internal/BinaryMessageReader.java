@@ -174,9 +174,12 @@ final class BinaryMessageReader implements MessageReader {
     private MessageItem readItem() {
         long start = in.position();
         int tag = in.readByte("an item tag");
-        // A repair flag goes only with a state, a deletion or a retraction.
-        boolean repair = (tag & BinaryFormat.ITEM_REPAIR) != 0 && tag != BinaryFormat.ITEM_REPAIR;
-        switch (repair ? tag & ~BinaryFormat.ITEM_REPAIR : tag) {
+        // Flags go only with a state, a deletion or a retraction: a tag of flags alone is unknown.
+        int flags = tag & (BinaryFormat.ITEM_REPAIR | BinaryFormat.ITEM_FROM_BACKUP);
+        boolean known = flags != 0 && (tag & ~flags) != BinaryFormat.ITEM_END;
+        boolean repair = known && (flags & BinaryFormat.ITEM_REPAIR) != 0;
+        boolean fromBackup = known && (flags & BinaryFormat.ITEM_FROM_BACKUP) != 0;
+        switch (known ? tag & ~flags : tag) {
             case BinaryFormat.ITEM_END:
                 if (!in.atEnd()) {
                     throw in.malformed(in.position(), "bytes follow the end of the message");
@@ -186,15 +189,16 @@ final class BinaryMessageReader implements MessageReader {
             case BinaryFormat.ITEM_UPSERT:
                 in.countElement(start);
                 long upsertSince = readSince();
-                return new MessageItem.Upsert(readObject(), upsertSince, repair);
+                return new MessageItem.Upsert(readObject(), upsertSince, repair, fromBackup);
             case BinaryFormat.ITEM_DELETION:
                 in.countElement(start);
                 long deletionSince = readSince();
-                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince, repair);
+                return new MessageItem.Deletion(readKey("the key of a deletion"), deletionSince, repair, fromBackup);
             case BinaryFormat.ITEM_RETRACTION:
                 in.countElement(start);
                 long retractionSince = readSince();
-                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince, repair);
+                return new MessageItem.Retraction(readKey("the key of a retraction"), retractionSince, repair,
+                        fromBackup);
             default:
                 throw in.malformed(start, "unknown item tag 0x" + Integer.toHexString(tag));
         }

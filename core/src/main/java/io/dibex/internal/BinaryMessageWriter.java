@@ -75,7 +75,8 @@ final class BinaryMessageWriter implements MessageWriter {
         requireOpen("write an item");
         check(item);
         try {
-            int repair = item.repair() ? BinaryFormat.ITEM_REPAIR : 0;
+            int repair = (item.repair() ? BinaryFormat.ITEM_REPAIR : 0)
+                    | (item.fromBackup() ? BinaryFormat.ITEM_FROM_BACKUP : 0);
             if (item instanceof MessageItem.Upsert u) {
                 out.writeByte(BinaryFormat.ITEM_UPSERT | repair);
                 out.writeVarLong(u.since());

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,19 @@ final class Context {
     final boolean messageIds;
     /** The codec carries the restored flag (R4). */
     final boolean restoredFlag;
+    /** The last session number given out in this JVM (see {@link #nextSession()}). */
+    private static final AtomicLong LAST_SESSION = new AtomicLong();
+
+    /**
+     * The session rows are registered in (R4): a number greater than any earlier session's (the wall
+     * clock in microseconds, kept increasing), new each time a node is built on its store and when it
+     * first finds, in this build, that it was restored from a backup. The rows of that restore's
+     * session and of later ones are changes made after the node knew; older rows may come from the
+     * backup.
+     */
+    private volatile long session;
+    /** The session begun when this build first found the node restored; 0 until then. */
+    private long restoreSession;
 
     Context(ExchangePlan plan, String me, Storage storage, Transport transport, MessageCodec codec, Clock clock,
             ExchangeListener listener) {
@@ -47,6 +61,32 @@ final class Context {
         Set<MessageCodec.Capability> can = codec.capabilities();
         this.messageIds = can.contains(MessageCodec.Capability.MESSAGE_IDS);
         this.restoredFlag = can.contains(MessageCodec.Capability.RESTORED_FLAG);
+        this.session = nextSession();
+    }
+
+    /** The session rows are registered in now. */
+    long session() {
+        return session;
+    }
+
+    /**
+     * The session of the restore this node has found: begun at the first finding in this build, so
+     * that a restore found on one link and then on another is one restore, and the rows registered
+     * between the two findings count as made after it on both links (R4). A build can tell nothing
+     * of a restore found before it: a finding after a restart begins a session of its own.
+     */
+    synchronized long restoreSession() {
+        if (restoreSession == 0) {
+            restoreSession = nextSession();
+            session = restoreSession;
+        }
+        return restoreSession;
+    }
+
+    /** A session number greater than every earlier one: in this JVM, and across restarts by the wall clock. */
+    private static long nextSession() {
+        long now = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        return LAST_SESSION.updateAndGet(last -> Math.max(last + 1, now));
     }
 
     /** Runs {@code work} in one transaction and commits it; rolls back if anything throws. */

@@ -50,7 +50,7 @@ public final class Engine {
             Clock clock, ExchangeListener listener) {
         requireCapabilities(plan, name, codec);
         this.ctx = new Context(plan, name, storage, transport, codec, clock, listener);
-        this.registrar = new Registrar(plan, name, clock);
+        this.registrar = new Registrar(plan, name, clock, ctx::session);
         this.reconciler = new Reconciler(ctx);
         this.exporter = new Exporter(ctx, reconciler);
         this.importer = new Importer(ctx, registrar, this::lockOf, reconciler);
@@ -268,7 +268,7 @@ public final class Engine {
                     return false;
                 }
                 tx.exchange().register(peer, key, row.get().digest(), row.get().base(),
-                        tx.exchange().peer(peer).lastLoadedNo());
+                        tx.exchange().peer(peer).lastLoadedNo(), row.get().session());
                 return true;
             });
         } finally {

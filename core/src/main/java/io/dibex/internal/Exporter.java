@@ -82,8 +82,8 @@ final class Exporter {
             try (StoreTransaction read = ctx.storage.begin();
                     MessageWriter writer = ctx.codec.writer(bytes, ctx.plan, a.header)) {
                 // Catalogs before documents, so that a host store with foreign keys can apply them in order.
-                writeBody(read, peer, writer, spool, counts, true);
-                writeBody(read, peer, writer, spool, counts, false);
+                writeBody(read, peer, writer, spool, counts, true, a.backupBelow);
+                writeBody(read, peer, writer, spool, counts, false, a.backupBelow);
                 // Control items go behind every row registered before them (SPEC §5: the echo reply
                 // comes with every repair registered before it), so they wait while rows are unsent.
                 if (a.allNumbered) {
@@ -168,12 +168,16 @@ final class Exporter {
         UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
                 receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0);
-        return new Allocation(header, numbered, numbered < cap);
+        return new Allocation(header, numbered, numbered < cap, flag ? Importer.backupBelow(ps) : 0);
     }
 
-    /** Streams the numbered rows and writes the current state of each (R3), one category of kinds per pass. */
+    /**
+     * Streams the numbered rows and writes the current state of each (R3), one category of kinds per pass.
+     * Under a restored flag, the rows registered in a session older than the one this node began
+     * when it found it was restored may come from the backup, and say so (R4).
+     */
     private void writeBody(StoreTransaction tx, String peer, MessageWriter writer, DigestSpool spool, Counts counts,
-            boolean catalogs) {
+            boolean catalogs, long backupBelow) {
         try (Stream<Registration> rows = tx.exchange().numbered(peer)) {
             Iterator<Registration> it = rows.iterator();
             List<Registration> batch = new ArrayList<>(BATCH);
@@ -182,12 +186,12 @@ final class Exporter {
                 if (isCatalog(row.key()) == catalogs) {
                     batch.add(row);
                     if (batch.size() == BATCH) {
-                        writeBatch(tx, peer, batch, writer, spool, counts);
+                        writeBatch(tx, peer, batch, writer, spool, counts, backupBelow);
                         batch.clear();
                     }
                 }
             }
-            writeBatch(tx, peer, batch, writer, spool, counts);
+            writeBatch(tx, peer, batch, writer, spool, counts, backupBelow);
         }
     }
 
@@ -196,7 +200,7 @@ final class Exporter {
     }
 
     private void writeBatch(StoreTransaction tx, String peer, List<Registration> batch, MessageWriter writer,
-            DigestSpool spool, Counts counts) {
+            DigestSpool spool, Counts counts, long backupBelow) {
         if (batch.isEmpty()) {
             return;
         }
@@ -208,20 +212,21 @@ final class Exporter {
         for (Registration row : batch) {
             ObjectKey key = row.key();
             long since = row.firstSentNo();
+            boolean fromBackup = row.session() < backupBelow;
             DataObject state = states.get(key);
             MessageItem item;
             Digest digest;
             if (state != null && ctx.plan.goesTo(state, ctx.me, peer)) {
-                item = new MessageItem.Upsert(wireState(state), since, row.repair());
+                item = new MessageItem.Upsert(wireState(state), since, row.repair(), fromBackup);
                 digest = ctx.plan.digest(state);
                 counts.upserts++;
             } else if (state == null && tx.exchange().tombstone(key).isPresent()) {
-                item = new MessageItem.Deletion(key, since, row.repair());
+                item = new MessageItem.Deletion(key, since, row.repair(), fromBackup);
                 digest = Canonical.ABSENT;
                 counts.deletions++;
             } else {
                 // No longer routed there, or absent without a tombstone: a retraction, never a deletion (R3, R9).
-                item = new MessageItem.Retraction(key, since, row.repair());
+                item = new MessageItem.Retraction(key, since, row.repair(), fromBackup);
                 digest = Canonical.ABSENT;
                 counts.retractions++;
             }
@@ -235,7 +240,11 @@ final class Exporter {
         return Sequences.migrating(ctx.plan, state);
     }
 
-    private record Allocation(MessageHeader header, long newlyNumbered, boolean allNumbered) {
+    /**
+     * @param allNumbered whether every unsent row was numbered, so control items may follow them
+     * @param backupBelow under a restored flag, the session below which a row may come from the backup; else 0
+     */
+    private record Allocation(MessageHeader header, long newlyNumbered, boolean allNumbered, long backupBelow) {
     }
 
     private static final class Counts {

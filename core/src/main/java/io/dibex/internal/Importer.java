@@ -334,10 +334,20 @@ final class Importer {
             ps = ps.withAcknowledgedNo(h.receivedNo());
             store.putPeer(ps);
         }
-        // The body of a message that answers our restored flag is the peer's own state: it wins (R4).
-        header.iAmRestored = before.restoredSinceNo() > 0;
-        header.peerRestored = ps.peerRestoredSinceNo() > 0;
+        header.senderRestored = h.restored();
+        // The body of a message that reveals this node's restore, or answers its restored flag, is the
+        // peer's own state: it wins against what may come from this node's backup (R4).
+        PeerState now = store.peer(peer);
+        header.backupBelow = now.restoredSinceNo() > 0 ? backupBelow(now) : 0;
         return header;
+    }
+
+    /**
+     * R4: the session below which this node's rows for the peer may come from its backup, while it is
+     * restored. A store that keeps no sessions (0) has every row count as such.
+     */
+    static long backupBelow(PeerState ps) {
+        return ps.restoredSession() > 0 ? ps.restoredSession() : Long.MAX_VALUE;
     }
 
     /**
@@ -370,7 +380,7 @@ final class Importer {
                 while (it.hasNext()) {
                     DataObject o = it.next();
                     if (ctx.plan.goesTo(o, ctx.me, peer)) {
-                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen);
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session());
                         n++;
                     }
                 }
@@ -380,7 +390,7 @@ final class Importer {
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
             while (it.hasNext()) {
-                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen);
+                store.register(peer, it.next(), Digest.ABSENT, Digest.ABSENT, seen, ctx.session());
                 n++;
             }
         }
@@ -391,7 +401,7 @@ final class Importer {
             while (it.hasNext()) {
                 ObjectKey key = it.next();
                 if (store.registration(peer, key).isEmpty()) {
-                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen);
+                    store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen, ctx.session());
                     n++;
                 }
             }
@@ -435,8 +445,11 @@ final class Importer {
         String peer = h.from();
         long k = h.receivedNo();
         long next = Math.max(ps.lastAllocatedNo(), k);
+        // The rows registered from the restore's session on are changes made after this node knew (R4).
+        // Found again before it is healed, the restore keeps its session: what went out as such stays so.
         PeerState restored = ps.withLastAllocatedNo(next)
-                .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1);
+                .withRestoredSinceNo(ps.restoredSinceNo() > 0 ? ps.restoredSinceNo() : next + 1)
+                .withRestoredSession(ps.restoredSinceNo() > 0 ? ps.restoredSession() : ctx.restoreSession());
         store.putPeer(restored);
         notes.add(ctx.entry(JournalEntry.Kind.RESTORE, peer, h.messageNo(), k, 0, 0, 0,
                 (k > ps.lastAllocatedNo()
@@ -520,7 +533,9 @@ final class Importer {
         DataObject local = objects.get(key).orElse(null);
         if (item instanceof MessageItem.Deletion && local != null && kind.get().deletionMark().isPresent()) {
             // Deletions of this kind are a deletion mark here (R13).
-            item = new MessageItem.Upsert(local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build());
+            item = new MessageItem.Upsert(
+                    local.toBuilder().set(kind.get().deletionMark().get(), Value.of(true)).build(), 0, item.repair(),
+                    item.fromBackup());
         }
         DataObject incoming = item instanceof MessageItem.Upsert u ? u.object() : null;
         if (incoming != null && Sequences.hasLocalRecords(ctx.plan, incoming)) {
@@ -535,7 +550,7 @@ final class Importer {
                     + body.peer + " carried records of a LOCAL register (" + localRegisters(incoming)
                     + "): skipped, the rest loaded (R11)", List.of(key)));
             incoming = Sequences.migrating(ctx.plan, incoming);
-            item = new MessageItem.Upsert(incoming, item.since());
+            item = new MessageItem.Upsert(incoming, item.since(), item.repair(), item.fromBackup());
         }
         Digest incomingDigest = incoming == null ? Digest.ABSENT : ctx.plan.digest(incoming);
         Digest localDigest = local == null ? Digest.ABSENT : ctx.plan.digest(local);
@@ -558,7 +573,9 @@ final class Importer {
             }
         } else if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
-            boolean restoredLink = body.header.iAmRestored || body.header.peerRestored;
+            boolean mineFromBackup = row.session() < body.header.backupBelow;
+            boolean theirsFromBackup = item.fromBackup();
+            boolean restoredLink = mineFromBackup || theirsFromBackup;
             if (!restoredLink && isResend(item, incomingDigest, row)) {
                 // The sender resends a state this node had seen before its pending change: the sender
                 // has not seen the change yet and drops its own row when it does. No conflict: the
@@ -568,7 +585,15 @@ final class Importer {
             body.conflicts++;
             ObjectVersion mine = versionFor(local, tombstone, body.peer);
             ObjectVersion theirs = version(item, incomingDigest);
-            if (!decide(mine, theirs, key, body)) {
+            if (!decide(mine, theirs, key, body, mineFromBackup, theirsFromBackup)) {
+                if (body.header.backupBelow > 0) {
+                    // Restored, this node kept its version against a change whose message may have
+                    // acknowledged a message of its lost history. The peer will acknowledge the row's
+                    // message again, validly, and take the kept version for a resend of what it had seen:
+                    // registered again, the version goes out as a change that the peer decides alike (R12).
+                    store.register(body.peer, key, row.digest(), row.base(), store.peer(body.peer).lastLoadedNo(),
+                            row.repair(), row.session());
+                }
                 return;
             }
             store.unregister(body.peer, key);
@@ -597,7 +622,12 @@ final class Importer {
                 store.removeRepostMark(key);
             }
         }
-        registrar.register(store, key, local, incoming, body.peer);
+        // An object new here, loaded from a message carrying the restored flag, is registered back to
+        // its sender too (R4: everything routed to a restored peer is registered for it again, and this
+        // load may come after that): the sender, restored once more before it hears back, may no longer
+        // hold it. Anything this node already held was registered then, and its change is not echoed.
+        boolean echo = body.header.senderRestored && local == null && !tombstone && pending.isEmpty();
+        registrar.register(store, key, local, incoming, echo ? null : body.peer);
         // A load that changed something moves the boundaries of the sequences kept here (R14).
         Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);
         body.applied++;
@@ -630,15 +660,23 @@ final class Importer {
         return item instanceof MessageItem.Upsert && row.base().equals(incomingDigest);
     }
 
-    /** Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. */
-    private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body) {
+    /**
+     * Decides a conflict and journals it (R4, R12); returns whether the incoming version wins. On a
+     * restored link the restored node's version loses only where it may come from its backup: at
+     * the restored node, a row registered before it knew it was restored ({@code mineFromBackup});
+     * at its peer, an item the restored node sent flagged so ({@code theirsFromBackup}). A change
+     * the restored node received or made since it knew is decided by the resolver like any other,
+     * so that a deletion it loaded from one neighbour is not undone by an older edit from another.
+     */
+    private boolean decide(ObjectVersion mine, ObjectVersion theirs, ObjectKey key, Body body,
+            boolean mineFromBackup, boolean theirsFromBackup) {
         boolean senderIsParent = ctx.plan.isParentOf(body.peer, ctx.me);
         boolean incomingWins;
         String why;
-        if (body.header.iAmRestored) {
+        if (mineFromBackup && !theirsFromBackup) {
             incomingWins = true;
             why = "this node was restored from a backup: " + body.peer + "'s version wins (R4)";
-        } else if (body.header.peerRestored) {
+        } else if (theirsFromBackup && !mineFromBackup) {
             incomingWins = false;
             why = body.peer + " was restored from a backup: this node's version wins (R4)";
         } else {
@@ -679,8 +717,13 @@ final class Importer {
         boolean refused;
         long lastLoaded;
         long acknowledged;
-        boolean iAmRestored;
-        boolean peerRestored;
+        /**
+         * While this node is restored (found before or by this header): the session below which its
+         * rows may come from the backup; else 0.
+         */
+        long backupBelow;
+        /** Whether the message carries the restored flag. */
+        boolean senderRestored;
     }
 
     /** One attempt at applying a body. */

@@ -482,7 +482,8 @@ final class Reconciler {
                     ExchangeStore store = tx.exchange();
                     store.lock(key);
                     if (tx.objects().get(key).isEmpty() && store.tombstone(key).isPresent()) {
-                        store.register(peer, key, Digest.ABSENT, Digest.ABSENT, store.peer(peer).lastLoadedNo(), true);
+                        store.register(peer, key, Digest.ABSENT, Digest.ABSENT, store.peer(peer).lastLoadedNo(), true,
+                                ctx.session());
                         repaired.add(key);
                     }
                 }
@@ -643,7 +644,8 @@ final class Reconciler {
             Optional<DataObject> doc = tx.objects().get(key);
             Digest digest = doc.isPresent() && ctx.plan.goesTo(doc.get(), ctx.me, peer)
                     ? ctx.plan.digest(doc.get()) : Digest.ABSENT;
-            store.register(peer, key, digest, Digest.ABSENT, store.peer(peer).lastLoadedNo(), true);
+            store.register(peer, key, digest, Digest.ABSENT, store.peer(peer).lastLoadedNo(), true,
+                    ctx.session());
             repairs.add(key);
         }
 

@@ -16,11 +16,14 @@ final class Registrar {
     private final ExchangePlan plan;
     private final String me;
     private final java.time.Clock clock;
+    /** The engine's session, stamped on every row registered (R4: see {@code Context.session()}). */
+    private final java.util.function.LongSupplier session;
 
-    Registrar(ExchangePlan plan, String me, java.time.Clock clock) {
+    Registrar(ExchangePlan plan, String me, java.time.Clock clock, java.util.function.LongSupplier session) {
         this.plan = plan;
         this.me = me;
         this.clock = clock;
+        this.session = session;
     }
 
     /**
@@ -45,11 +48,11 @@ final class Registrar {
             // of it is no conflict (R12).
             long seen = (goes || went) ? store.peer(neighbour).lastLoadedNo() : 0;
             if (goes) {
-                store.register(neighbour, key, plan.digest(after), base, seen);
+                store.register(neighbour, key, plan.digest(after), base, seen, session.getAsLong());
                 written++;
             } else if (went) {
                 // Sent at export as a deletion where this node holds the tombstone, else as a retraction (R3).
-                store.register(neighbour, key, Digest.ABSENT, base, seen);
+                store.register(neighbour, key, Digest.ABSENT, base, seen, session.getAsLong());
                 if (after != null || store.tombstone(key).isEmpty()) {
                     // A retraction, remembered: a restore of the neighbour that brings the object back is
                     // answered by retracting it again (R4). A deletion has its tombstone for that.
@@ -78,10 +81,10 @@ final class Registrar {
             long seen = store.peer(neighbour).lastLoadedNo();
             if (current != null && plan.goesTo(current, me, neighbour)) {
                 Digest d = plan.digest(current);
-                store.register(neighbour, key, d, Digest.ABSENT, seen);
+                store.register(neighbour, key, d, Digest.ABSENT, seen, session.getAsLong());
                 written++;
             } else if (only != null || current == null && travels(key, neighbour)) {
-                store.register(neighbour, key, Digest.ABSENT, Digest.ABSENT, seen);
+                store.register(neighbour, key, Digest.ABSENT, Digest.ABSENT, seen, session.getAsLong());
                 if (current != null) {
                     store.putRetraction(neighbour, key, clock.instant());
                 }

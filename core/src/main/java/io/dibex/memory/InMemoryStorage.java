@@ -321,7 +321,7 @@ public final class InMemoryStorage implements Storage {
 
             @Override
             public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo,
-                    boolean repair) {
+                    boolean repair, long session) {
                 check();
                 if (seenNo < 0) {
                     throw new IllegalArgumentException("seenNo must not be negative: " + seenNo);
@@ -332,9 +332,9 @@ public final class InMemoryStorage implements Storage {
                 Registration old = table.get(Objects.requireNonNull(key, "key"));
                 // R2: one row per (peer, key); a new state must go out again, what was last sent stays known.
                 setRow(table, key, old == null
-                        ? new Registration(peer, key, digest, 0, 0, null, false, base, seenNo, repair)
+                        ? new Registration(peer, key, digest, 0, 0, null, false, base, seenNo, repair, session)
                         : new Registration(peer, key, digest, 0, old.lastSentNo(), old.lastSentDigest(), false,
-                                old.base(), seenNo, repair));
+                                old.base(), seenNo, repair, session));
             }
 
             @Override

@@ -72,16 +72,38 @@ public interface ExchangeStore {
      *     transaction (R12)
      */
     default void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo) {
-        register(peer, key, digest, base, seenNo, false);
+        register(peer, key, digest, base, seenNo, false, 0);
+    }
+
+    /**
+     * {@link #register(String, ObjectKey, Digest, Digest, long)} as a repair or not: see
+     * {@link #register(String, ObjectKey, Digest, Digest, long, boolean, long)}, with session 0.
+     */
+    default void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair) {
+        register(peer, key, digest, base, seenNo, repair, 0);
+    }
+
+    /**
+     * {@link #register(String, ObjectKey, Digest, Digest, long)} in an engine session: see
+     * {@link #register(String, ObjectKey, Digest, Digest, long, boolean, long)}, no repair.
+     */
+    default void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, long session) {
+        register(peer, key, digest, base, seenNo, false, session);
     }
 
     /**
      * {@link #register(String, ObjectKey, Digest, Digest, long)}, and the row's
-     * {@link Registration#repair() repair} flag becomes {@code repair}: true when a reconciliation
-     * registers the change as a repair (SPEC §5), false for every ordinary change, which so clears
-     * the flag of an earlier repair of the key.
+     * {@link Registration#repair() repair} flag becomes {@code repair}, and its
+     * {@link Registration#session() session} becomes {@code session}.
+     *
+     * @param repair true when a reconciliation registers the change as a repair (SPEC §5), false for
+     *     every ordinary change, which so clears the flag of an earlier repair of the key
+     * @param session the engine session registering the row, by which the engine tells, once it
+     *     finds this node was restored from a backup, the rows registered since it knew from those
+     *     that may come from the backup (R4); 0 when unknown, and the row then counts as possibly from
+     *     a backup: on a restored link the peer wins against it
      */
-    void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair);
+    void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair, long session);
 
     /**
      * {@link #register(String, ObjectKey, Digest, Digest, long)} with {@link Digest#ABSENT} as the

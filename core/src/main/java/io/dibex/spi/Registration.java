@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param repair whether the row was registered by a reconciliation as a repair (SPEC §5): the
  *     message carrying it flags it so, and the receiver applies it without the resolver; a later
  *     ordinary registration of the key clears it
+ * @param session the engine session that last registered the row: a number that grows each time
+ *     the node is built and when it finds it was restored from a backup; 0 if unknown. A restored
+ *     node tells by it the rows registered since it knew (its {@link PeerState#restoredSession()}
+ *     or later) from those that may come from the backup: only these yield on a restored link (R4)
  */
 public record Registration(
         String peer,
@@ -37,7 +41,8 @@ public record Registration(
         boolean rejected,
         Digest base,
         long seenNo,
-        boolean repair) {
+        boolean repair,
+        long session) {
 
     /** Validates the row. */
     public Registration {
@@ -50,36 +55,52 @@ public record Registration(
         }
     }
 
-    /** A row that is no repair. */
+    /** A row that is no repair, registered in no known session (0). */
     public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
             Digest lastSentDigest, boolean rejected, Digest base, long seenNo) {
-        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, false);
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, false, 0);
     }
 
-    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} is 0, no repair. */
+    /** A row that is a repair or not, registered in no known session (0). */
+    public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
+            Digest lastSentDigest, boolean rejected, Digest base, long seenNo, boolean repair) {
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, repair, 0);
+    }
+
+    /** A row that is no repair, registered in {@code session}. */
+    public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
+            Digest lastSentDigest, boolean rejected, Digest base, long seenNo, long session) {
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, base, seenNo, false, session);
+    }
+
+    /** A row whose base is {@link Digest#ABSENT} and whose {@code seenNo} and session are 0, no repair. */
     public Registration(String peer, ObjectKey key, Digest digest, long firstSentNo, long lastSentNo,
             Digest lastSentDigest, boolean rejected) {
-        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0, false);
+        this(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, Digest.ABSENT, 0, false, 0);
     }
 
     /** A copy with {@code firstSentNo} set. */
     public Registration withFirstSentNo(long no) {
-        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo, repair);
+        return new Registration(peer, key, digest, no, lastSentNo, lastSentDigest, rejected, base, seenNo, repair,
+                session);
     }
 
     /** A copy with the last sent number and digest set. */
     public Registration withLastSent(long no, Digest sentDigest) {
-        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo, repair);
+        return new Registration(peer, key, digest, firstSentNo, no, sentDigest, rejected, base, seenNo, repair,
+                session);
     }
 
     /** A copy with the base set. */
     public Registration withBase(Digest newBase) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo, repair);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, rejected, newBase, seenNo,
+                repair, session);
     }
 
     /** A copy with the rejected flag set. */
     public Registration withRejected(boolean flag) {
-        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo, repair);
+        return new Registration(peer, key, digest, firstSentNo, lastSentNo, lastSentDigest, flag, base, seenNo,
+                repair, session);
     }
 
     /** Whether a message has carried the row since it was last registered. */

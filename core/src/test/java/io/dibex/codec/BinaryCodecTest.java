@@ -245,6 +245,23 @@ class BinaryCodecTest {
         assertThat(read(write(header(3), items), Input.WHOLE).items()).containsExactlyElementsOf(items);
     }
 
+    @Test
+    void anItemFromABackupHasTheFlagBitInItsTag() {
+        byte[] written = write(new MessageHeader("P", "a", "b", 3, MESSAGE_ID, 0, null, true, List.of(), null, 3),
+                List.of(new MessageItem.Deletion(ObjectKey.of("K", "2"), 2, false, true),
+                        new MessageItem.Retraction(ObjectKey.of("K", "3"), 3, true, true)));
+        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
+                .bytes(0x03).uuid(MESSAGE_ID).bytes(0, 0x01).bytes(0x03).bytes(0)
+                .bytes(0x22).bytes(0x02).string("K").string("2") // a deletion (0x02) from the backup (0x20)
+                .bytes(0x33).bytes(0x03).string("K").string("3") // a retraction (0x03), a repair (0x10), from the backup
+                .bytes(0x00).toBytes();
+        assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+        try (MessageReader reader = CODEC.reader(new ByteArrayInputStream(written), PLAN, SOURCE)) {
+            assertThat(reader.next()).isEqualTo(new MessageItem.Deletion(ObjectKey.of("K", "2"), 2, false, true));
+            assertThat(reader.next()).isEqualTo(new MessageItem.Retraction(ObjectKey.of("K", "3"), 3, true, true));
+        }
+    }
+
     // The writer's contract.
 
     @Test

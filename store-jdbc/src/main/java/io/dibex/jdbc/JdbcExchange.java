@@ -43,14 +43,16 @@ final class JdbcExchange implements ExchangeStore {
     private static final long ABSENT = -1;
 
     private static final String REGISTRATION_COLUMNS =
-            "peer, kind, id, digest, first_sent_no, last_sent_no, last_sent_digest, rejected, base, seen_no, repair";
+            "peer, kind, id, digest, first_sent_no, last_sent_no, last_sent_digest, rejected, base, seen_no, repair,"
+                    + " session_no";
     private static final String PEER_COLUMNS = "last_allocated_no, acknowledged_no, last_loaded_no, last_loaded_id,"
-            + " ack_owed, restored_since_no, peer_restored_since_no, last_sent_at_millis, peer_regressed, last_header_no";
+            + " ack_owed, restored_since_no, peer_restored_since_no, last_sent_at_millis, peer_regressed, last_header_no,"
+            + " restored_session";
 
     private final JdbcTransaction tx;
     /** The version of each peer row this transaction read or wrote, for {@link #putPeer}. */
     private final Map<String, Long> peerVersions = new HashMap<>();
-    /** Queued registrations by (peer, key), coalesced: the first base, the last digest, seenNo and repair flag. */
+    /** Queued registrations by (peer, key), coalesced: the first base, the last digest, seenNo, repair flag and session. */
     private final Map<List<Object>, Object[]> queuedRegistrations = new LinkedHashMap<>();
     /** Queued recordSent calls, in order. */
     private final List<Object[]> queuedSent = new ArrayList<>();
@@ -95,19 +97,20 @@ final class JdbcExchange implements ExchangeStore {
     private void flushRegistrations(List<Object[]> rows) throws SQLException {
         int[] updated;
         try (PreparedStatement p = tx.connection().prepareStatement("UPDATE dibex_registration"
-                + " SET digest = ?, first_sent_no = 0, rejected = FALSE, seen_no = ?, repair = ?"
+                + " SET digest = ?, first_sent_no = 0, rejected = FALSE, seen_no = ?, repair = ?, session_no = ?"
                 + " WHERE peer = ? AND kind = ? AND id = ?")) {
             for (Object[] r : rows) {
                 p.setBytes(1, ((Digest) r[2]).bytes());
                 p.setLong(2, (Long) r[4]);
                 p.setBoolean(3, (Boolean) r[5]);
-                setKey(p, 4, (String) r[0], (ObjectKey) r[1]);
+                p.setLong(4, (Long) r[6]);
+                setKey(p, 5, (String) r[0], (ObjectKey) r[1]);
                 p.addBatch();
             }
             updated = p.executeBatch();
         }
         try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO dibex_registration ("
-                + REGISTRATION_COLUMNS + ") VALUES (?, ?, ?, ?, 0, 0, NULL, FALSE, ?, ?, ?)")) {
+                + REGISTRATION_COLUMNS + ") VALUES (?, ?, ?, ?, 0, 0, NULL, FALSE, ?, ?, ?, ?)")) {
             int inserts = 0;
             for (int i = 0; i < rows.size(); i++) {
                 if (updated[i] == Statement.SUCCESS_NO_INFO) {
@@ -120,6 +123,7 @@ final class JdbcExchange implements ExchangeStore {
                     p.setBytes(5, ((Digest) r[3]).bytes());
                     p.setLong(6, (Long) r[4]);
                     p.setBoolean(7, (Boolean) r[5]);
+                    p.setLong(8, (Long) r[6]);
                     p.addBatch();
                     inserts++;
                 }
@@ -145,9 +149,10 @@ final class JdbcExchange implements ExchangeStore {
                         peerVersions.put(peer, ABSENT);
                         return PeerState.initial(peer);
                     }
-                    peerVersions.put(peer, r.getLong(11));
+                    peerVersions.put(peer, r.getLong(12));
                     return new PeerState(peer, r.getLong(1), r.getLong(2), r.getLong(3), r.getObject(4, UUID.class),
-                            r.getBoolean(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getBoolean(9), r.getLong(10));
+                            r.getBoolean(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getBoolean(9), r.getLong(10),
+                            r.getLong(11));
                 }
             }
         });
@@ -168,12 +173,12 @@ final class JdbcExchange implements ExchangeStore {
                 try (PreparedStatement p = tx.connection().prepareStatement("UPDATE dibex_peer SET"
                         + " last_allocated_no = ?, acknowledged_no = ?, last_loaded_no = ?, last_loaded_id = ?,"
                         + " ack_owed = ?, restored_since_no = ?, peer_restored_since_no = ?, last_sent_at_millis = ?,"
-                        + " peer_regressed = ?, last_header_no = ?, version = version + 1"
+                        + " peer_regressed = ?, last_header_no = ?, restored_session = ?, version = version + 1"
                         + " WHERE peer = ?" + (read == null ? "" : " AND version = ?"))) {
                     setPeer(p, s);
-                    p.setString(11, peer);
+                    p.setString(12, peer);
                     if (read != null) {
-                        p.setLong(12, read);
+                        p.setLong(13, read);
                     }
                     if (p.executeUpdate() == 1) {
                         peerVersions.put(peer, read == null ? version(peer) : read + 1);
@@ -185,9 +190,9 @@ final class JdbcExchange implements ExchangeStore {
                 }
             }
             try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO dibex_peer (" + PEER_COLUMNS
-                    + ", version, peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")) {
+                    + ", version, peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)")) {
                 setPeer(p, s);
-                p.setString(11, peer);
+                p.setString(12, peer);
                 if (!tx.insertUnlessDuplicate(p)) {
                     return false;
                 }
@@ -229,6 +234,7 @@ final class JdbcExchange implements ExchangeStore {
         p.setLong(8, s.lastSentAtMillis());
         p.setBoolean(9, s.peerRegressed());
         p.setLong(10, s.lastHeaderNo());
+        p.setLong(11, s.restoredSession());
     }
 
     @Override
@@ -315,7 +321,8 @@ final class JdbcExchange implements ExchangeStore {
     // ---- registrations
 
     @Override
-    public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair) {
+    public void register(String peer, ObjectKey key, Digest digest, Digest base, long seenNo, boolean repair,
+            long session) {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(digest, "digest");
@@ -327,10 +334,10 @@ final class JdbcExchange implements ExchangeStore {
         if (!queuedSent.isEmpty()) {
             flush();
         }
-        // Registering twice in one batch: one row with the newer digest, seenNo and repair flag (the
-        // later registration's, as if the two ran one after the other) and the base of its creation.
-        queuedRegistrations.merge(List.of(peer, key), new Object[] {peer, key, digest, base, seenNo, repair},
-                (old, now) -> new Object[] {peer, key, digest, old[3], seenNo, repair});
+        // Registering twice in one batch: one row with the newer digest, seenNo, repair flag and session
+        // (the later registration's, as if the two ran one after the other) and the base of its creation.
+        queuedRegistrations.merge(List.of(peer, key), new Object[] {peer, key, digest, base, seenNo, repair, session},
+                (old, now) -> new Object[] {peer, key, digest, old[3], seenNo, repair, session});
         if (queuedRegistrations.size() >= BATCH) {
             flush();
         }
@@ -817,7 +824,7 @@ final class JdbcExchange implements ExchangeStore {
         byte[] lastSent = r.getBytes(7);
         return new Registration(r.getString(1), new ObjectKey(r.getString(2), r.getString(3)), Digest.of(r.getBytes(4)),
                 r.getLong(5), r.getLong(6), lastSent == null ? null : Digest.of(lastSent), r.getBoolean(8),
-                Digest.of(r.getBytes(9)), r.getLong(10), r.getBoolean(11));
+                Digest.of(r.getBytes(9)), r.getLong(10), r.getBoolean(11), r.getLong(12));
     }
 
     private long count(String what, String sql, String peer) {

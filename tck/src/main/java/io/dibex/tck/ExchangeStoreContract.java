@@ -113,7 +113,7 @@ public abstract class ExchangeStoreContract {
     @Test
     void peerStateRoundTripsEveryFieldAndIsReplacedByALaterPut() {
         PeerState full = new PeerState(P, Long.MAX_VALUE, 7, 12, UUID.randomUUID(), true, 3, 4, 1_700_000_000_123L,
-                true, 13);
+                true, 13, 1_700_000_000_123_456L);
         write(x -> x.putPeer(full));
         assertThat(read((ExchangeStore x) -> x.peer(P))).isEqualTo(full);
         assertThat(read((ExchangeStore x) -> x.peer(Q))).isEqualTo(PeerState.initial(Q));
@@ -483,6 +483,36 @@ public abstract class ExchangeStoreContract {
         write(x -> x.register(P, key("a"), digest(2), Digest.ABSENT, 3));
         assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.seenNo()).as("as given, not the maximum")
                 .isEqualTo(3));
+    }
+
+    /**
+     * Every registration with a session sets the row's {@code session}, which numbering, sending, a
+     * rejection and an acknowledgment that keeps the row leave as they are; a registration in the
+     * same transaction as an earlier one takes the later session (R4).
+     */
+    @Test
+    void sessionIsSetByEveryRegistrationAndKeptOtherwise() {
+        write(x -> x.register(P, key("a"), digest(1), Digest.ABSENT, 7, 1_700_000_000_000_001L));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.session()).isEqualTo(1_700_000_000_000_001L));
+        write(x -> {
+            x.numberUnsent(P, 1, 10);
+            x.recordSent(P, key("a"), 1, digest(1));
+            x.register(P, key("b"), digest(1), Digest.ABSENT, 7, 5);
+            x.register(P, key("b"), digest(2), Digest.ABSENT, 7, 6);
+            x.register(P, key("a"), digest(2), Digest.ABSENT, 9, 1_700_000_000_000_002L);
+            x.numberUnsent(P, 2, 10);
+            x.recordSent(P, key("a"), 2, digest(2));
+            x.reject(P, key("a"));
+        });
+        assertThat(count(x -> x.acknowledge(P, 1))).isZero();
+        assertThat(row(P, "a")).hasValueSatisfying(r -> {
+            assertThat(r.session()).as("a later registration moves it").isEqualTo(1_700_000_000_000_002L);
+            assertThat(r.rejected()).isTrue();
+        });
+        assertThat(row(P, "b")).hasValueSatisfying(r -> assertThat(r.session()).isEqualTo(6));
+        write(x -> x.register(P, key("a"), digest(2), Digest.ABSENT, 3, 4));
+        assertThat(row(P, "a")).hasValueSatisfying(r -> assertThat(r.session()).as("as given, not the maximum")
+                .isEqualTo(4));
     }
 
     /** Acknowledging 0 deletes nothing (R4: k = 0 acknowledges nothing). */

@@ -16,7 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * Everything a node holds apart from its journal: objects, registrations, counters and
- * tombstones. Two equal states mean "nothing changed" in the sense of SPEC §3.
+ * tombstones. Two equal states mean "nothing changed" in the sense of SPEC §3. A row's
+ * {@link Registration#session() session} names the run of the node that registered it, not
+ * anything it holds, and reads as 0 here: a node rebuilt on a copy of its store and doing the same
+ * work holds the same state.
  *
  * @param objects every object by key
  * @param registrations every registration row by neighbour
@@ -42,7 +45,9 @@ public record NodeState(
             Map<String, PeerState> peers = new LinkedHashMap<>();
             for (String peer : plan.neighboursOf(node)) {
                 try (Stream<Registration> rows = tx.exchange().registrations(peer)) {
-                    regs.put(peer, rows.collect(Collectors.toList()));
+                    regs.put(peer, rows.map(r -> new Registration(r.peer(), r.key(), r.digest(), r.firstSentNo(),
+                            r.lastSentNo(), r.lastSentDigest(), r.rejected(), r.base(), r.seenNo()))
+                            .collect(Collectors.toList()));
                 }
                 peers.put(peer, tx.exchange().peer(peer));
             }

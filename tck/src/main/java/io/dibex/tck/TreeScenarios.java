@@ -432,6 +432,107 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a restored middle node keeps a deletion it loaded after the restore against an older edit from its other side: the resolver decides, nothing is resurrected (R4, R12)")
+    void restoredMiddleNodeKeepsWhatItLoadedAfterTheRestore() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B1");
+        net.put("C", item("Y", "y", "1")); // B1's history goes on after the backup, on both of its links
+        net.settle(10);
+
+        net.restore("B1", backup);
+        net.put("B11", item("Z", "z", "1"));
+        net.exchange("B11", "B1"); // B1 finds on this link that it was restored
+        net.delete("C", itemKey("X"));
+        net.exchange("C", "B1"); // and on this one; the deletion is loaded after the restore
+        assertThat(net.get("B1", itemKey("X"))).isEmpty();
+        for (int i = 0; i < 2; i++) { // the link to C heals: C re-registers for B1, and each side acknowledges
+            net.exchange("B1", "C");
+            net.exchange("C", "B1");
+        }
+        assertThat(net.node("C").pendingRegistrations("B1")).isZero();
+        net.put("B11", item("X", "edited at B11 before the deletion reached it", "2"));
+        net.exchange("B11", "B1"); // the edit meets the deletion on B1's restored link to B11
+        quiesce();
+
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion stands at " + node).isEmpty();
+        }
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .contains("the resolver chose the parent's version; kept local"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
+    @DisplayName("a restored node that keeps its version against a change acknowledging its lost history sends it as a change, and both ends agree (R4, R12)")
+    void restoredNodeKeepsItsVersionAgainstALostHistoryAcknowledgment() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("C");
+        net.put("C", item("Y", "y", "1")); // B1 and B2 load messages of C's history that the restore loses
+        net.settle(10);
+
+        net.restore("C", backup);
+        net.put("B1", item("Z", "z", "1"));
+        net.exchange("B1", "C"); // C finds on this link that it was restored
+        net.delete("B1", itemKey("X"));
+        net.exchange("B1", "C"); // loaded after C knew: a change of C's for B2, not one from its backup
+        net.export("C", "B2"); // numbered as a message B2 already loaded: not applied there
+        net.deliver("B2");
+        assertThat(net.get("B2", itemKey("X"))).isPresent();
+        net.put("B2", item("X", "edited at B2", "2"));
+        net.exchange("B2", "C"); // acknowledges C's lost history; the resolver keeps C's deletion
+        assertThat(net.get("C", itemKey("X"))).isEmpty();
+        quiesce();
+
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion C kept stands at " + node).isEmpty();
+        }
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        assertThat(journal("B2", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .contains("the resolver chose the parent's version; kept incoming"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
+    @DisplayName("a change a leaf made between two restores from one backup, loaded by its parent with the first restored flag it sees, goes back to the leaf (R4)")
+    void changeBetweenTwoRestoresGoesBackToTheLeaf() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B11");
+        net.put("C", item("Y", "y", "1")); // B11's history goes on after the backup
+        net.settle(10);
+
+        net.restore("B11", backup);
+        net.put("B1", item("W", "w", "1"));
+        net.exchange("B1", "B11"); // B11 finds it was restored
+        net.put("B11", item("Z", "made between the two restores", "1"));
+        net.transport().holdNext("B11", "B1");
+        net.export("B11", "B1"); // its restored flag and Z, held on the way
+        net.restore("B11", backup); // restored again, from the same backup: Z is gone there
+        assertThat(net.get("B11", itemKey("Z"))).isEmpty();
+        net.put("B1", item("W", "w", "2"));
+        net.exchange("B1", "B11"); // B11 finds it was restored again; its flag goes out from the held number
+        net.transport().releaseHeld();
+        net.deliver("B1"); // the first flag B1 sees: it registers everything for B11, then loads Z
+        assertThat(net.get("B1", itemKey("Z"))).isPresent();
+        net.exchange("B11", "B1"); // B11's flag from its own number again: already loaded, skipped
+        net.exchange("B11", "B1"); // the next, loaded: nothing says B11 was restored once more
+        net.exchange("B1", "B11");
+        quiesce();
+
+        assertEverywhere(itemKey("Z"), item("Z", "made between the two restores", "1"));
+        assertEverywhere(itemKey("W"), item("W", "w", "2"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored branch that stays idle is found at the keep-alive (R4, R7)")
     void idleRestoredBranchIsFoundByKeepAlive() {
         network(TestPlans.routed());

@@ -217,8 +217,10 @@ final class Headers {
     }
 
     /**
-     * Writes an item's {@code dx:since} attribute, when the additions are on and it is known, and
-     * its {@code dx:repair="true"} when it is a repair (the writer refuses a repair without additions).
+     * Writes an item's {@code dx:since} attribute, when the additions are on and it is known, its
+     * {@code dx:repair="true"} when it is a repair (the writer refuses a repair without additions),
+     * and {@code dx:backup="true"} when the sender may hold the state from its backup (R4; without
+     * the additions the flag is not carried, and the weaker rule applies).
      */
     static void writeItemAttributes(XmlOutput out, MessageItem item, boolean additions) throws IOException {
         if (additions && item.since() > 0) {
@@ -226,6 +228,9 @@ final class Headers {
         }
         if (additions && item.repair()) {
             out.raw(" dx:repair=\"true\"");
+        }
+        if (additions && item.fromBackup()) {
+            out.raw(" dx:backup=\"true\"");
         }
     }
 
@@ -242,6 +247,21 @@ final class Headers {
         if (!value.equals("true")) {
             throw in.malformed("dx:repair must be \"true\" (or absent, for an item that is no repair), got "
                     + XmlInput.quote(value));
+        }
+        return true;
+    }
+
+    /**
+     * An item's {@code dx:backup} attribute where the reader is (R4): true for {@code "true"}, false
+     * when absent; any other value is malformed, as for {@code dx:repair}.
+     */
+    static boolean fromBackup(XmlInput in) {
+        String value = in.attributeCount() == 0 ? null : in.attribute(Wire.DX, "backup");
+        if (value == null) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw in.malformed("dx:backup must be \"true\" (or absent), got " + XmlInput.quote(value));
         }
         return true;
     }
@@ -274,8 +294,8 @@ final class Headers {
                 kind = in.attributeValue(i);
             } else if (ns.isEmpty() && name.equals("id")) {
                 id = in.attributeValue(i);
-            } else if (ns.equals(Wire.DX) && (name.equals("since") || name.equals("repair"))) {
-                continue; // read by since() and repair()
+            } else if (ns.equals(Wire.DX) && (name.equals("since") || name.equals("repair") || name.equals("backup"))) {
+                continue; // read by since(), repair() and fromBackup()
             } else {
                 throw in.malformed("unknown attribute " + name + " on " + in.qualifiedName());
             }

@@ -77,22 +77,24 @@ final class SeedReader extends XmlMessageReader {
             }
             long since = Headers.since(in);
             boolean repair = Headers.repair(in);
+            boolean fromBackup = Headers.fromBackup(in);
             ObjectKey key = Headers.key(in, "a retraction");
             empty("dx:Retraction");
-            return new MessageItem.Retraction(key, since, repair);
+            return new MessageItem.Retraction(key, since, repair, fromBackup);
         }
         if (!ns.isEmpty()) {
             throw in.malformed("unexpected element " + in.qualifiedName() + " in " + SeedWriter.BODY);
         }
         long since = Headers.since(in);
         boolean repair = Headers.repair(in);
+        boolean fromBackup = Headers.fromBackup(in);
         if (name.equals(SeedWriter.OBJECT)) {
-            return new MessageItem.Upsert(object(), since, repair);
+            return new MessageItem.Upsert(object(), since, repair, fromBackup);
         }
         if (name.equals(SeedWriter.DELETION)) {
             ObjectKey key = key("a deletion");
             empty(SeedWriter.DELETION);
-            return new MessageItem.Deletion(key, since, repair);
+            return new MessageItem.Deletion(key, since, repair, fromBackup);
         }
         throw in.malformed("unknown element " + name + " in " + SeedWriter.BODY + ": expected " + SeedWriter.OBJECT
                 + " or " + SeedWriter.DELETION);
@@ -109,8 +111,9 @@ final class SeedReader extends XmlMessageReader {
         String id = null;
         for (int i = 0; i < in.attributeCount(); i++) {
             String name = in.attributeName(i);
-            if (in.attributeNamespace(i).equals(Wire.DX) && (name.equals("since") || name.equals("repair"))) {
-                continue; // read by Headers.since and Headers.repair
+            if (in.attributeNamespace(i).equals(Wire.DX)
+                    && (name.equals("since") || name.equals("repair") || name.equals("backup"))) {
+                continue; // read by Headers.since, Headers.repair and Headers.fromBackup
             }
             if (!in.attributeNamespace(i).isEmpty()) {
                 throw in.malformed("unknown attribute " + name + " on " + in.localName());

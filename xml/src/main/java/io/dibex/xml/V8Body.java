@@ -87,11 +87,12 @@ final class V8Body {
                 }
                 long since = Headers.since(in);
                 boolean repair = Headers.repair(in);
+                boolean fromBackup = Headers.fromBackup(in);
                 ObjectKey key = Headers.key(in, "a retraction");
                 if (in.nextChild()) {
                     throw in.malformed("dx:Retraction holds no element");
                 }
-                return new MessageItem.Retraction(key, since, repair);
+                return new MessageItem.Retraction(key, since, repair, fromBackup);
             }
             if (name.equals("Data") && ns.equals(Wire.V8DE) && !inWrapper) {
                 inWrapper = true;
@@ -103,22 +104,25 @@ final class V8Body {
             if (name.equals("ObjectDeletion")) {
                 long since = Headers.since(in);
                 boolean repair = Headers.repair(in);
-                return new MessageItem.Deletion(deletion(), since, repair);
+                boolean fromBackup = Headers.fromBackup(in);
+                return new MessageItem.Deletion(deletion(), since, repair, fromBackup);
             }
             if (name == objectElement) {
                 // The parser interns names: the same element as the last object's, so the same kind.
                 long since = Headers.since(in);
                 boolean repair = Headers.repair(in);
-                return new MessageItem.Upsert(object(objectKind), since, repair);
+                boolean fromBackup = Headers.fromBackup(in);
+                return new MessageItem.Upsert(object(objectKind), since, repair, fromBackup);
             }
             int dot = name.indexOf('.');
             String prefix = dot > 0 ? name.substring(0, dot) : name;
             if (dot > 0 && dot < name.length() - 1 && OBJECTS.contains(prefix)) {
                 long since = Headers.since(in);
                 boolean repair = Headers.repair(in);
+                boolean fromBackup = Headers.fromBackup(in);
                 objectElement = name;
                 objectKind = name.substring(dot + 1);
-                return new MessageItem.Upsert(object(objectKind), since, repair);
+                return new MessageItem.Upsert(object(objectKind), since, repair, fromBackup);
             }
             if (RECORD_SETS.contains(prefix)) {
                 throw in.malformed("record set " + name + " does not follow its recorder: a record set travels right"

@@ -260,6 +260,32 @@ class XmlCodecTest {
 
         @ParameterizedTest
         @EnumSource(XmlDialect.class)
+        @DisplayName("an item a restored sender may hold from its backup travels with dx:backup, only with the additions (R4)")
+        void fromBackupTravelsWithTheAdditions(XmlDialect dialect) {
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, true, List.of(), null, 20);
+            List<MessageItem> items = List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18, true),
+                    new MessageItem.Deletion(TestPlans.itemKey("B"), 19, true),
+                    new MessageItem.Retraction(TestPlans.itemKey("C"), 20, true),
+                    new MessageItem.Upsert(TestPlans.item("D", "new", "1.00"), 20));
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, items);
+
+            assertThat(text(bytes).split("dx:backup=\"true\"", -1)).hasSize(4);
+            for (Streams.Input input : Streams.Input.values()) {
+                assertThat(Streams.read(codec(dialect), PLAN, bytes, input).items()).as(input.name())
+                        .containsExactlyElementsOf(items);
+            }
+            byte[] bad = text(bytes).replaceFirst("dx:backup=\"true\"", "dx:backup=\"yes\"")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, bad, Streams.Input.WHOLE))
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:backup");
+
+            XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
+            MessageHeader unflagged = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
+            assertThat(text(Streams.write(plain, PLAN, unflagged, items.subList(0, 2)))).doesNotContain("backup");
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
         @DisplayName("a dx:since that is not a message number is malformed (R16)")
         void malformedSince(XmlDialect dialect) {
             MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());

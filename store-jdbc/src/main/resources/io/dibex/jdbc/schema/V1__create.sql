@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS dibex_peer (
     last_sent_at_millis BIGINT NOT NULL,
     peer_regressed BOOLEAN NOT NULL,
     last_header_no BIGINT NOT NULL,
+    restored_session BIGINT NOT NULL,
     version BIGINT NOT NULL
 );
 
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS dibex_registration (
     base ${digest} NOT NULL,
     seen_no BIGINT NOT NULL,
     repair BOOLEAN NOT NULL,
+    session_no BIGINT NOT NULL,
     PRIMARY KEY (peer, kind, id)
 );
 -- Numbering takes unsent rows in key order, an acknowledgment deletes a range of numbers (R3, R4).
