@@ -263,9 +263,10 @@ class XmlCodecTest {
         @DisplayName("an item a restored sender may hold from its backup travels with dx:backup, only with the additions (R4)")
         void fromBackupTravelsWithTheAdditions(XmlDialect dialect) {
             MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, true, List.of(), null, 20);
-            List<MessageItem> items = List.of(new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18, true),
-                    new MessageItem.Deletion(TestPlans.itemKey("B"), 19, true),
-                    new MessageItem.Retraction(TestPlans.itemKey("C"), 20, true),
+            List<MessageItem> items = List.of(
+                    new MessageItem.Upsert(TestPlans.item("A", "Аспирин", "4.20"), 18, false, true),
+                    new MessageItem.Deletion(TestPlans.itemKey("B"), 19, false, true),
+                    new MessageItem.Retraction(TestPlans.itemKey("C"), 20, true, true),
                     new MessageItem.Upsert(TestPlans.item("D", "new", "1.00"), 20));
             byte[] bytes = Streams.write(codec(dialect), PLAN, h, items);
 
@@ -282,6 +283,10 @@ class XmlCodecTest {
             XmlCodec plain = XmlCodec.builder(dialect).additions(false).build();
             MessageHeader unflagged = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of());
             assertThat(text(Streams.write(plain, PLAN, unflagged, items.subList(0, 2)))).doesNotContain("backup");
+            byte[] falseToo = text(bytes).replaceFirst("dx:backup=\"true\"", "dx:backup=\"false\"")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, falseToo, Streams.Input.WHOLE))
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:backup");
         }
 
         @ParameterizedTest
