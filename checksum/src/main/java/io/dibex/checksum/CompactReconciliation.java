@@ -433,7 +433,7 @@ public final class CompactReconciliation {
             long outside = 0;
             for (Iterator<Entry> it = ordered(entries.open()); it.hasNext(); ) {
                 Entry e = it.next();
-                UUID id = Elements.uuid(e.key().id());
+                UUID id = e.key().uuid();
                 int kind = kinds.indexOf(e.key().kind());
                 if (id == null || kind < 0) {
                     outside++;
@@ -461,7 +461,7 @@ public final class CompactReconciliation {
             long hashLo = 0;
             for (Iterator<Entry> it = ordered(entries.open()); it.hasNext(); ) {
                 Entry e = it.next();
-                UUID id = Elements.uuid(e.key().id());
+                UUID id = e.key().uuid();
                 if (id == null) {
                     return null;
                 }
@@ -494,7 +494,7 @@ public final class CompactReconciliation {
                 } else {
                     body.varint(k);
                 }
-                UUID id = Elements.uuid(e.key().id());
+                UUID id = e.key().uuid();
                 if (id != null) {
                     body.u8(0).bytes(id.getMostSignificantBits(), 8).bytes(id.getLeastSignificantBits(), 8);
                 } else {
@@ -568,7 +568,7 @@ public final class CompactReconciliation {
             long lo = 0;
             for (Iterator<Entry> it = ordered(entries.open()); it.hasNext(); ) {
                 Entry e = it.next();
-                UUID id = Elements.uuid(e.key().id());
+                UUID id = e.key().uuid();
                 int kind = kinds.indexOf(e.key().kind());
                 if (id == null || kind < 0) {
                     outside.add(e.key());
@@ -613,7 +613,7 @@ public final class CompactReconciliation {
             long count = 0;
             for (Iterator<Entry> it = ordered(entries.open()); it.hasNext(); ) {
                 Entry e = it.next();
-                UUID id = Elements.uuid(e.key().id());
+                UUID id = e.key().uuid();
                 int kind = kinds.indexOf(e.key().kind());
                 if (id != null && kind >= 0) {
                     est.add(Elements.hash(Elements.element(id, e.digest(), kind), seed));

@@ -36,19 +36,6 @@ final class Elements {
     private Elements() {
     }
 
-    /** The UUID of an id in canonical form (lowercase, 36 characters), or null. */
-    static UUID uuid(String id) {
-        if (id.length() != 36) {
-            return null;
-        }
-        try {
-            UUID u = UUID.fromString(id);
-            return u.toString().equals(id) ? u : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     static long[] element(UUID id, Digest digest, int kind) {
         byte[] d = digest.bytes();
         long prefix = 0;

@@ -1000,7 +1000,7 @@ final class Reconciler {
 
         void add(ObjectKey key, Digest digest) {
             out.write(kinds.indexOf(key.kind()));
-            UUID uuid = uuidOf(key.id());
+            UUID uuid = key.uuid();
             if (uuid != null) {
                 out.write(UUID_ID);
                 out.writeBytes(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
@@ -1063,18 +1063,6 @@ final class Reconciler {
                 }
             } catch (java.nio.BufferUnderflowException e) {
                 throw malformed(what, "entry " + n + " is truncated");
-            }
-        }
-
-        private static UUID uuidOf(String id) {
-            if (id.length() != 36) {
-                return null;
-            }
-            try {
-                UUID u = UUID.fromString(id);
-                return u.toString().equals(id) ? u : null;
-            } catch (IllegalArgumentException e) {
-                return null;
             }
         }
     }

@@ -44,6 +44,23 @@ public record ObjectKey(String kind, String id) implements Comparable<ObjectKey>
         return new ObjectKey(kind, id);
     }
 
+    /**
+     * The id as a UUID, when it is one in its canonical form (36 lowercase characters, as
+     * {@link UUID#toString()} writes it); null otherwise. Such an id can travel as 16 bytes and be
+     * written back exactly.
+     */
+    public UUID uuid() {
+        if (id.length() != 36) {
+            return null;
+        }
+        try {
+            UUID u = UUID.fromString(id);
+            return u.toString().equals(id) ? u : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     @Override
     public int compareTo(ObjectKey other) {
         int byKind = kind.compareTo(other.kind);
