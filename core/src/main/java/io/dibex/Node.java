@@ -138,7 +138,11 @@ public final class Node {
         return engine.journal();
     }
 
-    /** Deletes journal entries older than the plan's retention; returns how many. */
+    /**
+     * Deletes journal entries older than the plan's retention, and with them the records of
+     * reconciliation runs finished before it (or started before it and never finished); returns how
+     * many entries and runs were deleted.
+     */
     public long pruneJournal() {
         return engine.pruneJournal();
     }

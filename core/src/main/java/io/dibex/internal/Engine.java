@@ -245,7 +245,8 @@ public final class Engine {
 
     /** See {@link Node#pruneJournal}. */
     public long pruneJournal() {
-        return ctx.inTx(tx -> tx.exchange().pruneJournal(ctx.clock.instant().minus(ctx.plan.journalRetention())));
+        java.time.Instant before = ctx.clock.instant().minus(ctx.plan.journalRetention());
+        return ctx.inTx(tx -> tx.exchange().pruneJournal(before) + reconciler.pruneRuns(tx, before));
     }
 
     /** See {@link Node#pruneTombstones}. */

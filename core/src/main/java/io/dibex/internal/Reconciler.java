@@ -713,6 +713,32 @@ final class Reconciler {
         return reports;
     }
 
+    /**
+     * Deletes the runs finished before {@code before}, or started before it and never finished
+     * (a run whose child left the auto-send list, say); returns how many.
+     */
+    long pruneRuns(StoreTransaction tx, Instant before) {
+        if (ctx.plan.reconciliation().isEmpty()) {
+            return 0;
+        }
+        List<ObjectKey> doomed = new ArrayList<>();
+        try (Stream<DataObject> runs = tx.exchange().runs()) {
+            Iterator<DataObject> it = runs.iterator();
+            while (it.hasNext()) {
+                DataObject s = it.next();
+                Value at = s.get("Finished") instanceof Value.Timestamp ? s.get("Finished") : s.get("Started");
+                if (at instanceof Value.Timestamp t && t.value().isBefore(before)) {
+                    doomed.add(s.key());
+                }
+            }
+        }
+        // Deleted after the stream is closed: a stream's own rows stay untouched while it is open.
+        for (ObjectKey key : doomed) {
+            tx.exchange().deleteRun(key);
+        }
+        return doomed.size();
+    }
+
     private static ReconciliationReport report(DataObject s) {
         List<String> errors = new ArrayList<>();
         for (Row row : s.tables().getOrDefault("Errors", List.of())) {

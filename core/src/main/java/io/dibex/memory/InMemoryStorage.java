@@ -706,6 +706,17 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public boolean deleteRun(ObjectKey key) {
+                check();
+                DataObject old = runs.remove(Objects.requireNonNull(key, "key"));
+                if (old == null) {
+                    return false;
+                }
+                undo.push(() -> runs.put(key, old));
+                return true;
+            }
+
+            @Override
             public Optional<DataObject> run(ObjectKey key) {
                 check();
                 return Optional.ofNullable(runs.get(Objects.requireNonNull(key, "key")));

@@ -299,6 +299,15 @@ public interface ExchangeStore {
         return Optional.empty();
     }
 
+    /**
+     * Deletes the state of a reconciliation run; returns whether there was one.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, as {@link #putRun}.
+     */
+    default boolean deleteRun(ObjectKey key) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no reconciliation runs (SPEC §5)");
+    }
+
     /** Every stored reconciliation run, in key order. The caller closes the stream. The default has none. */
     default Stream<io.dibex.model.DataObject> runs() {
         return Stream.empty();

@@ -534,6 +534,13 @@ final class JdbcExchange implements ExchangeStore {
     }
 
     @Override
+    public boolean deleteRun(ObjectKey key) {
+        Objects.requireNonNull(key, "key");
+        return update("delete the reconciliation run " + key, "DELETE FROM dibex_run WHERE kind = ? AND id = ?",
+                key.kind(), key.id()) > 0;
+    }
+
+    @Override
     public Optional<DataObject> run(ObjectKey key) {
         Objects.requireNonNull(key, "key");
         flush();

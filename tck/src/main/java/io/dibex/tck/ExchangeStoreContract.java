@@ -701,6 +701,10 @@ public abstract class ExchangeStoreContract {
         Fixtures.assertExactly(read((ExchangeStore x) -> x.run(run("b"))).orElseThrow(), rich);
         write(x -> x.putRun(run("a", "done")));
         assertThat(read((ExchangeStore x) -> drain(x.runs()))).containsExactly(run("a", "done"), rich);
+        assertThat(read((ExchangeStore x) -> x.deleteRun(run("a")))).isTrue();
+        write(x -> assertThat(x.deleteRun(run("a"))).isTrue());
+        assertThat(read((ExchangeStore x) -> x.deleteRun(run("a")))).isFalse();
+        assertThat(read((ExchangeStore x) -> drain(x.runs()))).containsExactly(rich);
     }
 
     /** Closing without commit undoes every change to control items and runs. */

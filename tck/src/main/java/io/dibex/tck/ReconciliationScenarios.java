@@ -444,6 +444,25 @@ public abstract class ReconciliationScenarios {
     }
 
     @Test
+    void runsArePrunedWithTheJournal() {
+        Network n = populated();
+        n.node("C").reconcile();
+        n.settle(12);
+        assertThat(n.node("C").reconciliations()).hasSize(2);
+        n.node("C").reconcile();
+        n.clock().advance(n.plan().journalRetention().plusDays(1));
+        // The first pair finished, the second never did; both are older than the retention now.
+        long pruned = n.node("C").pruneJournal();
+        assertThat(pruned).isPositive();
+        assertThat(n.node("C").reconciliations()).isEmpty();
+        n.node("B1").pruneJournal();
+        // A new run works as ever; the unfinished runs' steps still in flight are skipped as unknown.
+        n.node("C").reconcile();
+        n.settle(12);
+        assertThat(n.node("C").reconciliations()).hasSize(2).allMatch(ReconciliationReport::succeeded);
+    }
+
+    @Test
     void onlyTheCentralNodeReconciles() {
         Network n = network();
         assertThatThrownBy(() -> n.node("B1").reconcile()).isInstanceOf(IllegalStateException.class)
