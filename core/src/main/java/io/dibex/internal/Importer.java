@@ -279,6 +279,13 @@ final class Importer {
             return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " follows a message "
                     + before.lastLoadedNo() + " other than the one of that number this node loaded");
         }
+        if (!h.restored() && h.firstEarlierNo() > 0 && before.lastLoadedNo() >= h.firstEarlierNo()
+                && before.lastLoadedNo() < h.messageNo() - 1 && before.lastLoadedId() != null
+                && !h.earlierIds().get((int) (before.lastLoadedNo() - h.firstEarlierNo()))
+                        .equals(before.lastLoadedId())) {
+            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " names another id"
+                    + " for its message " + before.lastLoadedNo() + " than the one this node loaded");
+        }
         if (!h.restored() && before.peerRegressed()) {
             return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
         }

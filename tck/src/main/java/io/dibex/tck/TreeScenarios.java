@@ -533,6 +533,37 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a restored leaf whose lost message its parent loaded last is found by a later message's earlier ids (R4)")
+    void lostHistoryMessageLoadedLastIsFoundByEarlierIds() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B11");
+        net.put("B11", item("Z", "made after the backup", "1"));
+        net.transport().holdNext("B11", "B1");
+        net.export("B11", "B1"); // Z, in a message of the history the restore takes, held on the way
+
+        net.restore("B11", backup);
+        assertThat(net.get("B11", itemKey("Z"))).isEmpty();
+        net.put("B11", item("W", "made after the restore", "1"));
+        net.transport().dropNext("B11", "B1");
+        net.export("B11", "B1"); // the new history's message of Z's number: lost
+        net.transport().dropNext("B11", "B1");
+        net.export("B11", "B1"); // and the next one, whose previousId would have told: lost too
+        net.transport().releaseHeld();
+        net.deliver("B1"); // B1 loads Z: its last message from B11 is one of the lost history
+        assertThat(net.get("B1", itemKey("Z"))).isPresent();
+        net.export("B11", "B1"); // numbered after the next: only its earlier ids name Z's number
+        net.deliver("B1");
+        assertThat(journal("B1", JournalEntry.Kind.RESTORE)).as("B1 finds B11 restored").isNotEmpty();
+        quiesce();
+
+        assertEverywhere(itemKey("Z"), item("Z", "made after the backup", "1"));
+        assertEverywhere(itemKey("W"), item("W", "made after the restore", "1"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored branch that stays idle is found at the keep-alive (R4, R7)")
     void idleRestoredBranchIsFoundByKeepAlive() {
         network(TestPlans.routed());
