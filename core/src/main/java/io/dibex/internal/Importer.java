@@ -263,7 +263,9 @@ final class Importer {
             }
             header.duplicate = true;
             header.lastLoaded = before.lastLoadedNo();
-            lateAcknowledgment(store, before, h, notes);
+            if (lateAcknowledgment(store, before, h, notes)) {
+                registerHeld(tx, peer);
+            }
             return header;
         }
         if (h.messageNo() < before.lastHeaderNo()) {
@@ -271,7 +273,9 @@ final class Importer {
             // everything it carried the newer one carries too (R3, R5).
             header.duplicate = true;
             header.lastLoaded = before.lastHeaderNo();
-            lateAcknowledgment(store, before, h, notes);
+            if (lateAcknowledgment(store, before, h, notes)) {
+                registerHeld(tx, peer);
+            }
             return header;
         }
         if (!h.restored() && h.previousId() != null && h.messageNo() == before.lastLoadedNo() + 1
@@ -310,6 +314,9 @@ final class Importer {
         }
         header.acknowledged = acknowledge(store, before, h, notes);
         PeerState ps = store.peer(peer);
+        if (before.restoredSinceNo() == 0 && ps.restoredSinceNo() > 0) {
+            registerHeld(tx, peer);
+        }
         // Only a header that changed something makes older messages stale; an empty one leaves no trace.
         boolean changed = ps.acknowledgedNo() > before.acknowledgedNo() || !h.rejectedKeys().isEmpty()
                 || ps.restoredSinceNo() != before.restoredSinceNo();
@@ -414,6 +421,29 @@ final class Importer {
             }
         }
         return n;
+    }
+
+    /**
+     * R4: this node found it was restored; what it holds for the peer without a row is registered
+     * for it as from the backup (a session below the restore's), so that the peer, which may have
+     * loaded a retraction of it from the lost history, gets it again, and wins against it where it
+     * holds a version of its own.
+     */
+    private void registerHeld(StoreTransaction tx, String peer) {
+        ExchangeStore store = tx.exchange();
+        PeerState ps = store.peer(peer);
+        long session = Math.max(0, ps.restoredSession() - 1);
+        for (String kind : ctx.plan.kinds().keySet()) {
+            try (Stream<DataObject> all = tx.objects().list(kind)) {
+                Iterator<DataObject> it = all.iterator();
+                while (it.hasNext()) {
+                    DataObject o = it.next();
+                    if (ctx.plan.goesTo(o, ctx.me, peer) && store.registration(peer, o.key()).isEmpty()) {
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, ps.lastLoadedNo(), session);
+                    }
+                }
+            }
+        }
     }
 
     /**

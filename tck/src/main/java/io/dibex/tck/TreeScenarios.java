@@ -384,6 +384,29 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a central node restored from a backup taken before it moved a document away from a branch sends it there again (R4, R9)")
+    void restoredCentralSendsBackWhatItHadRetracted() {
+        network(TestPlans.routed());
+        net.put("B11", sale("S", "B11", "5.00"));
+        net.settle(10);
+        Storage backup = net.backup("C");
+        net.put("C", sale("S", "C", "5.00")); // moved to C itself: retracted at B1 and B11, no tombstone there
+        net.settle(10);
+        assertThat(net.get("B1", saleKey("S"))).isEmpty();
+
+        net.restore("C", backup);
+        assertThat(net.get("C", saleKey("S"))).as("back from the backup, owned by B11").contains(sale("S", "B11", "5.00"));
+        assertThat(net.node("C").pendingRegistrations("B1")).as("acknowledged before the backup").isZero();
+        quiesce();
+
+        for (String node : List.of("C", "B1", "B11")) {
+            assertThat(net.get(node, saleKey("S"))).as(node).contains(sale("S", "B11", "5.00"));
+        }
+        assertThat(net.get("B2", saleKey("S"))).isEmpty();
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored central node's old state never overwrites a branch's newer one, whatever the resolver (R4)")
     void restoredCentralOldStateLoses() {
         network(TestPlans.routed());
