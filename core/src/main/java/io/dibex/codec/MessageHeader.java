@@ -25,6 +25,11 @@ import java.util.UUID;
  * @param restoredSinceNo when {@code restored}: the number of the first message that carried the
  *     flag since the sender found this restore, which tells one restore from the next; 0 when not
  *     restored or not said
+ * @param earlierIds the ids of the sender's messages before {@code messageNo - 1} to the same
+ *     recipient that it has not seen acknowledged, oldest first and consecutive, the last one that
+ *     of message {@code messageNo - 2} (at most {@link #MAX_EARLIER_IDS}; only with a
+ *     {@code previousId}); empty when there are none or they are not said. A recipient whose last
+ *     loaded message is one of them and has another id learns that the sender was restored (R4)
  */
 public record MessageHeader(
         String plan,
@@ -37,7 +42,11 @@ public record MessageHeader(
         boolean restored,
         List<ObjectKey> rejectedKeys,
         UUID previousId,
-        long restoredSinceNo) {
+        long restoredSinceNo,
+        List<UUID> earlierIds) {
+
+    /** The most ids of earlier messages a header carries. */
+    public static final int MAX_EARLIER_IDS = 16;
 
     /** Validates the numbers and copies the keys. */
     public MessageHeader {
@@ -62,6 +71,24 @@ public record MessageHeader(
             throw new IllegalArgumentException("restoredSinceNo must be 0, or at most messageNo " + messageNo
                     + " on a restored message, got " + restoredSinceNo);
         }
+        earlierIds = List.copyOf(earlierIds);
+        if (!earlierIds.isEmpty() && (previousId == null || earlierIds.size() > MAX_EARLIER_IDS
+                || earlierIds.size() > messageNo - 2)) {
+            throw new IllegalArgumentException("earlierIds need a previousId and name at most " + MAX_EARLIER_IDS
+                    + " messages from 1 to messageNo - 2 (" + (messageNo - 2) + "), got " + earlierIds.size());
+        }
+    }
+
+    /** A header that names no earlier messages than the previous one. */
+    public MessageHeader(String plan, String from, String to, long messageNo, UUID messageId, long receivedNo,
+            UUID receivedId, boolean restored, List<ObjectKey> rejectedKeys, UUID previousId, long restoredSinceNo) {
+        this(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejectedKeys, previousId,
+                restoredSinceNo, List.of());
+    }
+
+    /** The number of the message {@code earlierIds.get(0)} names; 0 when there are none. */
+    public long firstEarlierNo() {
+        return earlierIds.isEmpty() ? 0 : messageNo - 1 - earlierIds.size();
     }
 
     /** A header that does not say since when its restored flag goes out. */

@@ -16,17 +16,19 @@ import java.util.Objects;
  * character, time to the nanosecond), and fields, tabular parts and record sets keep their order.
  * Obtain it from {@link MessageCodec#binary()}; this class is not API.
  *
- * <h2>Layout (version 3)</h2>
+ * <h2>Layout (version 4)</h2>
  *
  * <pre>
  * message  = magic version header item* END
  * magic    = 0x89 'D' 'B' 'X'
- * version  = 0x03
+ * version  = 0x04
  * header   = string(plan) string(from) string(to) varint(messageNo) uuid(messageId)
- *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] [varint(restoredSinceNo)]
+ *            varint(receivedNo) flags [uuid(receivedId)] [uuid(previousId)] [varint(count) uuid{count}]
+ *            [varint(restoredSinceNo)]
  *            varint(count) key{count}
  * flags    = one byte: 0x01 restored (restoredSinceNo follows), 0x02 a receivedId follows (exactly when receivedNo &gt; 0),
- *            0x04 a previousId follows
+ *            0x04 a previousId follows, 0x08 the earlier ids follow it (1 to 16, of the messages
+ *            ending at messageNo - 2; only with 0x04)
  * item     = (UPSERT since object) | (DELETION since key) | (RETRACTION since key)    ; since: varint;
  *            a tag or'ed with 0x10 marks a reconciliation's repair (SPEC §5), with 0x20 a state the
  *            sender may hold from its backup (R4)

@@ -10,7 +10,7 @@ final class BinaryFormat {
     static final byte[] MAGIC = {(byte) 0x89, 'D', 'B', 'X'};
 
     /** The only version this codec writes and reads. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     /** Header flag: the sender was restored from a backup (R4). */
     static final int FLAG_RESTORED = 0x01;
@@ -18,8 +18,10 @@ final class BinaryFormat {
     static final int FLAG_RECEIVED_ID = 0x02;
     /** Header flag: a {@code previousId} follows the {@code receivedId}, if any. */
     static final int FLAG_PREVIOUS_ID = 0x04;
+    /** Header flag: the ids of earlier unacknowledged messages follow the {@code previousId}. */
+    static final int FLAG_EARLIER_IDS = 0x08;
     /** Every header flag this version knows; any other bit is malformed. */
-    static final int KNOWN_FLAGS = FLAG_RESTORED | FLAG_RECEIVED_ID | FLAG_PREVIOUS_ID;
+    static final int KNOWN_FLAGS = FLAG_RESTORED | FLAG_RECEIVED_ID | FLAG_PREVIOUS_ID | FLAG_EARLIER_IDS;
 
     /** Item tag: the end of the body; nothing may follow. */
     static final int ITEM_END = 0x00;

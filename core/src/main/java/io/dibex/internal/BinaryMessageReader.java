@@ -145,6 +145,19 @@ final class BinaryMessageReader implements MessageReader {
         }
         UUID receivedId = hasReceivedId ? in.readUuid("receivedId") : null;
         UUID previousId = (flags & BinaryFormat.FLAG_PREVIOUS_ID) != 0 ? in.readUuid("previousId") : null;
+        List<UUID> earlierIds = new ArrayList<>();
+        if ((flags & BinaryFormat.FLAG_EARLIER_IDS) != 0) {
+            long earlierAt = in.position();
+            long n = in.readVarLong("the number of earlier ids");
+            if (previousId == null || n < 1 || n > MessageHeader.MAX_EARLIER_IDS || n > messageNo - 2) {
+                throw in.malformed(earlierAt, "earlier ids need a previousId and number 1 to "
+                        + MessageHeader.MAX_EARLIER_IDS + ", at most messageNo - 2 (" + (messageNo - 2) + "), got "
+                        + Long.toUnsignedString(n));
+            }
+            for (long i = 0; i < n; i++) {
+                earlierIds.add(in.readUuid("an earlier id"));
+            }
+        }
         long restoredSince = (flags & BinaryFormat.FLAG_RESTORED) != 0 ? in.readVarLong("restoredSinceNo") : 0;
         long count = in.readCount("the number of rejected keys");
         List<ObjectKey> rejected = new ArrayList<>();
@@ -154,7 +167,7 @@ final class BinaryMessageReader implements MessageReader {
         }
         try {
             return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId,
-                    (flags & BinaryFormat.FLAG_RESTORED) != 0, rejected, previousId, restoredSince);
+                    (flags & BinaryFormat.FLAG_RESTORED) != 0, rejected, previousId, restoredSince, earlierIds);
         } catch (IllegalArgumentException e) {
             // Unreachable after the checks above; kept so that no JDK exception escapes the reader.
             throw in.malformed(0, "invalid header: " + e.getMessage(), e);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Writes one message in the binary format of {@link BinaryCodec}. Each item is checked first and
@@ -192,13 +193,20 @@ final class BinaryMessageWriter implements MessageWriter {
         out.writeVarLong(h.receivedNo());
         int flags = (h.restored() ? BinaryFormat.FLAG_RESTORED : 0)
                 | (h.receivedId() != null ? BinaryFormat.FLAG_RECEIVED_ID : 0)
-                | (h.previousId() != null ? BinaryFormat.FLAG_PREVIOUS_ID : 0);
+                | (h.previousId() != null ? BinaryFormat.FLAG_PREVIOUS_ID : 0)
+                | (!h.earlierIds().isEmpty() ? BinaryFormat.FLAG_EARLIER_IDS : 0);
         out.writeByte(flags);
         if (h.receivedId() != null) {
             out.writeUuid(h.receivedId());
         }
         if (h.previousId() != null) {
             out.writeUuid(h.previousId());
+        }
+        if (!h.earlierIds().isEmpty()) {
+            out.writeVarLong(h.earlierIds().size());
+            for (UUID id : h.earlierIds()) {
+                out.writeUuid(id);
+            }
         }
         if (h.restored()) {
             out.writeVarLong(h.restoredSinceNo());

@@ -167,8 +167,28 @@ final class Exporter {
         // number learns that this node was restored (R4). Implied ids chain nothing.
         UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
-                receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0);
+                receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0,
+                previous == null || flag ? List.of() : earlierIds(store, peer, ps.acknowledgedNo(), n));
         return new Allocation(header, numbered, numbered < cap, flag ? Importer.backupBelow(ps) : 0);
+    }
+
+    /**
+     * R4: the ids of the messages before {@code n - 1} that the peer has not acknowledged, oldest
+     * first (at most {@link MessageHeader#MAX_EARLIER_IDS}). The peer may have loaded one of them as
+     * its last message while the acknowledgment naming it was lost; a message of another history
+     * with that number, loaded there from this node's backup, then shows in its id, as the
+     * {@code previousId} shows it for message {@code n - 1}.
+     */
+    private static List<UUID> earlierIds(ExchangeStore store, String peer, long acknowledgedNo, long n) {
+        List<UUID> ids = new ArrayList<>();
+        for (long k = n - 2; k > acknowledgedNo && k >= 1 && ids.size() < MessageHeader.MAX_EARLIER_IDS; k--) {
+            Optional<UUID> id = store.sentMessageId(peer, k);
+            if (id.isEmpty()) {
+                break;
+            }
+            ids.add(0, id.get());
+        }
+        return ids;
     }
 
     /**

@@ -263,7 +263,9 @@ final class Importer {
             }
             header.duplicate = true;
             header.lastLoaded = before.lastLoadedNo();
-            lateAcknowledgment(store, before, h, notes);
+            if (lateAcknowledgment(store, before, h, notes)) {
+                registerHeld(tx, peer);
+            }
             return header;
         }
         if (h.messageNo() < before.lastHeaderNo()) {
@@ -271,13 +273,22 @@ final class Importer {
             // everything it carried the newer one carries too (R3, R5).
             header.duplicate = true;
             header.lastLoaded = before.lastHeaderNo();
-            lateAcknowledgment(store, before, h, notes);
+            if (lateAcknowledgment(store, before, h, notes)) {
+                registerHeld(tx, peer);
+            }
             return header;
         }
         if (!h.restored() && h.previousId() != null && h.messageNo() == before.lastLoadedNo() + 1
                 && before.lastLoadedId() != null && !h.previousId().equals(before.lastLoadedId())) {
             return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " follows a message "
                     + before.lastLoadedNo() + " other than the one of that number this node loaded");
+        }
+        if (!h.restored() && h.firstEarlierNo() > 0 && before.lastLoadedNo() >= h.firstEarlierNo()
+                && before.lastLoadedNo() < h.messageNo() - 1 && before.lastLoadedId() != null
+                && !h.earlierIds().get((int) (before.lastLoadedNo() - h.firstEarlierNo()))
+                        .equals(before.lastLoadedId())) {
+            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " names another id"
+                    + " for its message " + before.lastLoadedNo() + " than the one this node loaded");
         }
         if (!h.restored() && before.peerRegressed()) {
             return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
@@ -303,6 +314,9 @@ final class Importer {
         }
         header.acknowledged = acknowledge(store, before, h, notes);
         PeerState ps = store.peer(peer);
+        if (before.restoredSinceNo() == 0 && ps.restoredSinceNo() > 0) {
+            registerHeld(tx, peer);
+        }
         // Only a header that changed something makes older messages stale; an empty one leaves no trace.
         boolean changed = ps.acknowledgedNo() > before.acknowledgedNo() || !h.rejectedKeys().isEmpty()
                 || ps.restoredSinceNo() != before.restoredSinceNo();
@@ -407,6 +421,29 @@ final class Importer {
             }
         }
         return n;
+    }
+
+    /**
+     * R4: this node found it was restored; what it holds for the peer without a row is registered
+     * for it as from the backup (a session below the restore's), so that the peer, which may have
+     * loaded a retraction of it from the lost history, gets it again, and wins against it where it
+     * holds a version of its own.
+     */
+    private void registerHeld(StoreTransaction tx, String peer) {
+        ExchangeStore store = tx.exchange();
+        PeerState ps = store.peer(peer);
+        long session = Math.max(0, ps.restoredSession() - 1);
+        for (String kind : ctx.plan.kinds().keySet()) {
+            try (Stream<DataObject> all = tx.objects().list(kind)) {
+                Iterator<DataObject> it = all.iterator();
+                while (it.hasNext()) {
+                    DataObject o = it.next();
+                    if (ctx.plan.goesTo(o, ctx.me, peer) && store.registration(peer, o.key()).isEmpty()) {
+                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, ps.lastLoadedNo(), session);
+                    }
+                }
+            }
+        }
     }
 
     /**

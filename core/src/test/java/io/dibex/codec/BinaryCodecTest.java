@@ -221,7 +221,7 @@ class BinaryCodecTest {
                         new MessageItem.Deletion(ObjectKey.of("K", "2"), 300),
                         new MessageItem.Retraction(ObjectKey.of("K", "3"), 0, true)));
 
-        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
+        byte[] expected = new Raw().magic().bytes(4).string("P").string("a").string("b")
                 .bytes(0xAC, 0x02) // 300
                 .uuid(MESSAGE_ID).bytes(0, 0x01) // receivedNo 0, flags: restored
                 .bytes(0xAB, 0x02).bytes(0) // restored since message 299, no rejected keys
@@ -233,6 +233,28 @@ class BinaryCodecTest {
                 .bytes(0x13).varint(0).string("K").string("3") // retraction, a repair (0x10)
                 .bytes(0x00).toBytes();
         assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+    }
+
+    @Test
+    void earlierIdsFollowThePreviousIdUnderTheirFlag() {
+        UUID previous = UUID.fromString("99999999-8888-7777-6666-555555555555");
+        UUID earlier = UUID.fromString("11111111-2222-3333-4444-555555555555");
+        MessageHeader header = new MessageHeader("P", "a", "b", 3, MESSAGE_ID, 0, null, false, List.of(), previous, 0,
+                List.of(earlier));
+        byte[] written = write(header, List.of());
+
+        byte[] expected = new Raw().magic().bytes(4).string("P").string("a").string("b")
+                .bytes(0x03).uuid(MESSAGE_ID).bytes(0, 0x0C) // receivedNo 0, flags: a previousId, earlier ids
+                .uuid(previous).varint(1).uuid(earlier).bytes(0) // the id of message 1, no rejected keys
+                .bytes(0x00).toBytes();
+        assertThat(HexFormat.of().formatHex(written)).isEqualTo(HexFormat.of().formatHex(expected));
+        assertThat(read(written, Input.WHOLE).header()).isEqualTo(header);
+        assertThat(header.firstEarlierNo()).isEqualTo(1);
+
+        byte[] tooMany = new Raw().magic().bytes(4).string("P").string("a").string("b")
+                .bytes(0x03).uuid(MESSAGE_ID).bytes(0, 0x0C).uuid(previous).varint(2).uuid(earlier).uuid(earlier)
+                .bytes(0).bytes(0x00).toBytes();
+        assertThat(readFails(tooMany, Limits.DEFAULTS, Input.WHOLE)).hasMessageContaining("earlier ids");
     }
 
     @Test
@@ -250,7 +272,7 @@ class BinaryCodecTest {
         byte[] written = write(new MessageHeader("P", "a", "b", 3, MESSAGE_ID, 0, null, true, List.of(), null, 3),
                 List.of(new MessageItem.Deletion(ObjectKey.of("K", "2"), 2, false, true),
                         new MessageItem.Retraction(ObjectKey.of("K", "3"), 3, true, true)));
-        byte[] expected = new Raw().magic().bytes(3).string("P").string("a").string("b")
+        byte[] expected = new Raw().magic().bytes(4).string("P").string("a").string("b")
                 .bytes(0x03).uuid(MESSAGE_ID).bytes(0, 0x01).bytes(0x03).bytes(0)
                 .bytes(0x22).bytes(0x02).string("K").string("2") // a deletion (0x02) from the backup (0x20)
                 .bytes(0x33).bytes(0x03).string("K").string("3") // a retraction (0x03), a repair (0x10), from the backup
@@ -418,7 +440,7 @@ class BinaryCodecTest {
 
         @Test
         void aHugeStringLengthExceedsMaxTextLengthWithoutAllocating() {
-            byte[] inHeader = new Raw().magic().bytes(3).varint(1L << 31).toBytes();
+            byte[] inHeader = new Raw().magic().bytes(4).varint(1L << 31).toBytes();
             LimitExceededException e = limitFails(inHeader, Limits.DEFAULTS, "maxTextLength");
             assertThat(e.position()).isEqualTo("byte 5");
             assertThat(e).hasMessageContaining("2147483648");
@@ -517,7 +539,7 @@ class BinaryCodecTest {
 
         @Test
         void headerNumbersOutOfRangeAreMalformed() {
-            Raw prefix = new Raw().magic().bytes(3).string("Trade").string("Centre").string("Shop1");
+            Raw prefix = new Raw().magic().bytes(4).string("Trade").string("Centre").string("Shop1");
             int numberAt = prefix.toBytes().length;
 
             assertHeaderFails(prefix.copy().varint(0).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0), numberAt,
@@ -530,7 +552,7 @@ class BinaryCodecTest {
                     numberAt + 18, "receivedId");
             assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x02).uuid(RECEIVED_ID)
                     .varint(0), numberAt + 18, "receivedId");
-            assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x08).varint(0),
+            assertHeaderFails(prefix.copy().varint(1).uuid(MESSAGE_ID).varint(0).bytes(0x10).varint(0),
                     numberAt + 18, "flags");
             assertHeaderFails(prefix.copy().bytes(0x81, 0x00).uuid(MESSAGE_ID).varint(0).bytes(0).varint(0),
                     numberAt, "shortest form");
@@ -818,9 +840,9 @@ class BinaryCodecTest {
             return bytes(0x89, 'D', 'B', 'X');
         }
 
-        /** A valid header: magic, version 3, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
+        /** A valid header: magic, version 4, Trade, Centre to Shop1, message 1, nothing received, nothing rejected. */
         Raw header() {
-            return magic().bytes(3).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
+            return magic().bytes(4).string("Trade").string("Centre").string("Shop1").varint(1).uuid(MESSAGE_ID)
                     .varint(0).bytes(0).varint(0);
         }
 

@@ -50,10 +50,11 @@ public final class Simulation {
      * The seeds every store's simulation test runs in the build: a spread, then seeds the soak once
      * failed on, each guarding the fix it led to (docs/simulation.md): 2179 and 2448 a restore
      * revealed late, 1953 one revealed by an acknowledgment going back to 0, 2345 and 1763 a second
-     * restore, 1533 a change made between two restores from one backup.
+     * restore, 1533 a change made between two restores from one backup, 2734 a restore shown only
+     * by a later message's earlier ids.
      */
     public static final List<Long> BUILD_SEEDS = List.of(1L, 2L, 3L, 5L, 8L, 13L, 21L, 34L, 55L, 89L, 1533L, 1763L,
-            1953L, 2179L, 2345L, 2448L);
+            1953L, 2179L, 2345L, 2448L, 2734L);
 
     private static final String[] NODES = {"C", "B1", "B2", "B11", "B12", "B21"};
     private static final Map<String, List<String>> PATH = Map.of(

@@ -384,6 +384,29 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a central node restored from a backup taken before it moved a document away from a branch sends it there again (R4, R9)")
+    void restoredCentralSendsBackWhatItHadRetracted() {
+        network(TestPlans.routed());
+        net.put("B11", sale("S", "B11", "5.00"));
+        net.settle(10);
+        Storage backup = net.backup("C");
+        net.put("C", sale("S", "C", "5.00")); // moved to C itself: retracted at B1 and B11, no tombstone there
+        net.settle(10);
+        assertThat(net.get("B1", saleKey("S"))).isEmpty();
+
+        net.restore("C", backup);
+        assertThat(net.get("C", saleKey("S"))).as("back from the backup, owned by B11").contains(sale("S", "B11", "5.00"));
+        assertThat(net.node("C").pendingRegistrations("B1")).as("acknowledged before the backup").isZero();
+        quiesce();
+
+        for (String node : List.of("C", "B1", "B11")) {
+            assertThat(net.get(node, saleKey("S"))).as(node).contains(sale("S", "B11", "5.00"));
+        }
+        assertThat(net.get("B2", saleKey("S"))).isEmpty();
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored central node's old state never overwrites a branch's newer one, whatever the resolver (R4)")
     void restoredCentralOldStateLoses() {
         network(TestPlans.routed());
@@ -529,6 +552,37 @@ public abstract class TreeScenarios {
 
         assertEverywhere(itemKey("Z"), item("Z", "made between the two restores", "1"));
         assertEverywhere(itemKey("W"), item("W", "w", "2"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
+    @DisplayName("a restored leaf whose lost message its parent loaded last is found by a later message's earlier ids (R4)")
+    void lostHistoryMessageLoadedLastIsFoundByEarlierIds() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage backup = net.backup("B11");
+        net.put("B11", item("Z", "made after the backup", "1"));
+        net.transport().holdNext("B11", "B1");
+        net.export("B11", "B1"); // Z, in a message of the history the restore takes, held on the way
+
+        net.restore("B11", backup);
+        assertThat(net.get("B11", itemKey("Z"))).isEmpty();
+        net.put("B11", item("W", "made after the restore", "1"));
+        net.transport().dropNext("B11", "B1");
+        net.export("B11", "B1"); // the new history's message of Z's number: lost
+        net.transport().dropNext("B11", "B1");
+        net.export("B11", "B1"); // and the next one, whose previousId would have told: lost too
+        net.transport().releaseHeld();
+        net.deliver("B1"); // B1 loads Z: its last message from B11 is one of the lost history
+        assertThat(net.get("B1", itemKey("Z"))).isPresent();
+        net.export("B11", "B1"); // numbered after the next: only its earlier ids name Z's number
+        net.deliver("B1");
+        assertThat(journal("B1", JournalEntry.Kind.RESTORE)).as("B1 finds B11 restored").isNotEmpty();
+        quiesce();
+
+        assertEverywhere(itemKey("Z"), item("Z", "made after the backup", "1"));
+        assertEverywhere(itemKey("W"), item("W", "made after the restore", "1"));
         assertThat(net.totalRegistrations()).isZero();
     }
 

@@ -76,6 +76,9 @@ final class Headers {
         if (h.previousId() != null) {
             out.indent(depth).element("dx:PreviousId", h.previousId().toString());
         }
+        for (UUID id : h.earlierIds()) {
+            out.indent(depth).element("dx:EarlierId", id.toString());
+        }
         if (h.restored()) {
             out.indent(depth).element("dx:Restored", "true");
             if (h.restoredSinceNo() > 0) {
@@ -119,6 +122,7 @@ final class Headers {
         UUID messageId = null;
         UUID receivedId = null;
         UUID previousId = null;
+        List<UUID> earlierIds = new ArrayList<>();
         long restoredSince = -1;
         boolean restored = false;
         boolean restoredSeen = false;
@@ -164,6 +168,9 @@ final class Headers {
                         once(in, previousId == null);
                         previousId = uuid(in, name);
                         break;
+                    case "EarlierId":
+                        earlierIds.add(uuid(in, name));
+                        break;
                     case "Restored":
                         once(in, !restoredSeen);
                         restoredSeen = true;
@@ -205,6 +212,11 @@ final class Headers {
         if (messageNo == 1 && previousId != null) {
             throw in.malformed("dx:PreviousId is given but this is message 1: nothing came before it");
         }
+        if (!earlierIds.isEmpty() && (previousId == null || earlierIds.size() > MessageHeader.MAX_EARLIER_IDS
+                || earlierIds.size() > messageNo - 2)) {
+            throw in.malformed("dx:EarlierId needs dx:PreviousId and names at most " + MessageHeader.MAX_EARLIER_IDS
+                    + " messages before message " + (messageNo - 1) + ", got " + earlierIds.size());
+        }
         if (restoredSince > 0 && (!restored || restoredSince > messageNo)) {
             throw in.malformed("dx:RestoredSince " + restoredSince + " needs dx:Restored true and a number up to"
                     + " this message's " + messageNo);
@@ -213,7 +225,7 @@ final class Headers {
             receivedId = XmlCodec.impliedMessageId(plan, to, from, receivedNo);
         }
         return new MessageHeader(plan, from, to, messageNo, messageId, receivedNo, receivedId, restored, rejected,
-                previousId, Math.max(restoredSince, 0));
+                previousId, Math.max(restoredSince, 0), earlierIds);
     }
 
     /**

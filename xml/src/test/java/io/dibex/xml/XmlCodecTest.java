@@ -260,6 +260,26 @@ class XmlCodecTest {
 
         @ParameterizedTest
         @EnumSource(XmlDialect.class)
+        @DisplayName("the ids of earlier unacknowledged messages travel as dx:EarlierId, oldest first, only beside dx:PreviousId (R4)")
+        void earlierIdsTravelWithThePreviousId(XmlDialect dialect) {
+            UUID previous = UUID.fromString("99999999-8888-7777-6666-555555555555");
+            UUID older = UUID.fromString("11111111-2222-3333-4444-555555555555");
+            UUID newer = UUID.fromString("22222222-2222-3333-4444-555555555555");
+            MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, false, List.of(), previous, 0,
+                    List.of(older, newer));
+            byte[] bytes = Streams.write(codec(dialect), PLAN, h, List.of());
+            assertThat(text(bytes)).contains("<dx:EarlierId>" + older + "</dx:EarlierId>",
+                    "<dx:EarlierId>" + newer + "</dx:EarlierId>");
+            assertThat(Streams.read(codec(dialect), PLAN, bytes, Streams.Input.WHOLE).header()).isEqualTo(h);
+
+            byte[] alone = text(bytes).replace("<dx:PreviousId>" + previous + "</dx:PreviousId>", "")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Streams.read(codec(dialect), PLAN, alone, Streams.Input.WHOLE))
+                    .isInstanceOf(MalformedMessageException.class).hasMessageContaining("dx:EarlierId");
+        }
+
+        @ParameterizedTest
+        @EnumSource(XmlDialect.class)
         @DisplayName("an item a restored sender may hold from its backup travels with dx:backup, only with the additions (R4)")
         void fromBackupTravelsWithTheAdditions(XmlDialect dialect) {
             MessageHeader h = new MessageHeader("Trade", "C", "B1", 20, ID, 2, RECEIVED, true, List.of(), null, 20);
