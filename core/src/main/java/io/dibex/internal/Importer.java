@@ -198,14 +198,13 @@ final class Importer {
             Reconciler.Session controls = reconciler.session(body.peer, body.notes);
             while ((item = next(reader, body)) != null) {
                 body.current = item.key();
-                if (item.key().kind().startsWith(io.dibex.ExchangePlan.RESERVED_KIND_PREFIX)
-                        && !item.key().kind().equals(Reconciler.CONTROL)) {
-                    throw new MalformedMessageException(name, "item " + item.key(), "kinds starting with '"
-                            + io.dibex.ExchangePlan.RESERVED_KIND_PREFIX + "' are dibex's own, and "
-                            + item.key().kind() + " is none of them");
-                }
-                if (item.key().kind().equals(Reconciler.CONTROL)) {
+                if (item.key().kind().startsWith(io.dibex.ExchangePlan.RESERVED_KIND_PREFIX)) {
                     // dibex's own control items: a step of a reconciliation (SPEC §5).
+                    if (!item.key().kind().equals(Reconciler.CONTROL)) {
+                        throw new MalformedMessageException(name, "item " + item.key(), "kinds starting with '"
+                                + io.dibex.ExchangePlan.RESERVED_KIND_PREFIX + "' are dibex's own, and "
+                                + item.key().kind() + " is none of them");
+                    }
                     if (!(item instanceof MessageItem.Upsert control) || item.repair()) {
                         throw new MalformedMessageException(name, "item " + item.key(), "a control item is a"
                                 + " state, never a deletion, a retraction or a repair");
@@ -385,21 +384,10 @@ final class Importer {
 
     /** R4: re-registers for a restored peer everything routed to it, and every tombstone. */
     private long registerEverything(StoreTransaction tx, String peer) {
-        long n = 0;
         ExchangeStore store = tx.exchange();
         long seen = store.peer(peer).lastLoadedNo();
-        for (String kind : ctx.plan.kinds().keySet()) {
-            try (Stream<DataObject> all = tx.objects().list(kind)) {
-                Iterator<DataObject> it = all.iterator();
-                while (it.hasNext()) {
-                    DataObject o = it.next();
-                    if (ctx.plan.goesTo(o, ctx.me, peer)) {
-                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session());
-                        n++;
-                    }
-                }
-            }
-        }
+        long n = forEachRoutedTo(tx, peer,
+                o -> store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, seen, ctx.session()));
         // Registering writes registrations, not tombstones: the stream's own rows stay untouched.
         try (Stream<ObjectKey> keys = store.tombstones()) {
             Iterator<ObjectKey> it = keys.iterator();
@@ -433,17 +421,32 @@ final class Importer {
         ExchangeStore store = tx.exchange();
         PeerState ps = store.peer(peer);
         long session = Math.max(0, ps.restoredSession() - 1);
+        forEachRoutedTo(tx, peer, o -> {
+            if (store.registration(peer, o.key()).isEmpty()) {
+                store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, ps.lastLoadedNo(), session);
+            }
+        });
+    }
+
+    /**
+     * Calls {@code action} for every object this node holds that goes to {@code peer} (R9), kind by
+     * kind; returns how many. The action writes registrations only, never the objects streamed.
+     */
+    private long forEachRoutedTo(StoreTransaction tx, String peer, java.util.function.Consumer<DataObject> action) {
+        long n = 0;
         for (String kind : ctx.plan.kinds().keySet()) {
             try (Stream<DataObject> all = tx.objects().list(kind)) {
                 Iterator<DataObject> it = all.iterator();
                 while (it.hasNext()) {
                     DataObject o = it.next();
-                    if (ctx.plan.goesTo(o, ctx.me, peer) && store.registration(peer, o.key()).isEmpty()) {
-                        store.register(peer, o.key(), ctx.plan.digest(o), Digest.ABSENT, ps.lastLoadedNo(), session);
+                    if (ctx.plan.goesTo(o, ctx.me, peer)) {
+                        action.accept(o);
+                        n++;
                     }
                 }
             }
         }
+        return n;
     }
 
     /**

@@ -104,7 +104,7 @@ final class Reconciler {
                 DataObject st = state;
                 if (r.compact().isPresent()) {
                     // The compact request: a sketch of the whole compared set, as the office holds it now.
-                    try (EntryPasses office = new EntryPasses(tx, child, from, today)) {
+                    try (EntryPasses office = compactSet(tx, child, from, today)) {
                         head.set("Sketch", Value.binary(r.compact().get().request(office)));
                         st = st.toBuilder().set("OfficeListed", Value.of(office.count)).build();
                     }
@@ -166,19 +166,15 @@ final class Reconciler {
         List<String> kinds = kindsOf(head, "control item " + head.key());
         Entries entries = new Entries(kinds);
         int part = 0;
-        for (String kind : kinds) {
-            try (Stream<DataObject> all = tx.objects().list(kind)) {
-                Iterator<DataObject> it = all.iterator();
-                while (it.hasNext()) {
-                    DataObject doc = it.next();
-                    if (inWindow(doc, from, to) && ownedIn(doc, child) == (step == Step.REQUEST)
-                            && (step == Step.REQUEST || settings().ownerOf(doc).isPresent())) {
-                        entries.add(doc.key(), ctx.plan.digest(doc));
-                        if (entries.count == PART_ENTRIES) {
-                            writer.write(new MessageItem.Upsert(part(run, step, ++part, false, entries)));
-                            entries = new Entries(kinds);
-                        }
-                    }
+        try (EntryPasses listed = new EntryPasses(tx, kinds, doc -> inWindow(doc, from, to)
+                && ownedIn(doc, child) == (step == Step.REQUEST)
+                && (step == Step.REQUEST || settings().ownerOf(doc).isPresent()))) {
+            for (Iterator<io.dibex.spi.SetComparison.Entry> it = listed.open(); it.hasNext(); ) {
+                io.dibex.spi.SetComparison.Entry e = it.next();
+                entries.add(e.key(), e.digest());
+                if (entries.count == PART_ENTRIES) {
+                    writer.write(new MessageItem.Upsert(part(run, step, ++part, false, entries)));
+                    entries = new Entries(kinds);
                 }
             }
         }
@@ -339,7 +335,7 @@ final class Reconciler {
             LocalDate to = date(state, "To");
             io.dibex.spi.SetComparison.Step step;
             long count;
-            try (EntryPasses mine = new EntryPasses(tx, ctx.me, from, to)) {
+            try (EntryPasses mine = compactSet(tx, ctx.me, from, to)) {
                 step = comparison(what).receive(mine, fromOffice);
                 count = mine.count;
             } catch (IllegalArgumentException e) {
@@ -400,7 +396,7 @@ final class Reconciler {
             }
             DataObject s = state.get();
             byte[] answer;
-            try (EntryPasses office = new EntryPasses(tx, peer, date(s, "From"), date(s, "To"))) {
+            try (EntryPasses office = compactSet(tx, peer, date(s, "From"), date(s, "To"))) {
                 answer = comparison(what).answer(office, binary(item, "Message", what));
             } catch (IllegalArgumentException e) {
                 throw malformed(what, "its message: " + e.getMessage());
@@ -565,36 +561,17 @@ final class Reconciler {
             this.state = state;
             this.from = from;
             this.to = to;
-            String child = step == Step.REQUEST ? ctx.me : peer;
-            for (String kind : collect ? comparedKinds() : List.<String>of()) {
-                try (Stream<DataObject> all = tx.objects().list(kind)) {
-                    Iterator<DataObject> it = all.iterator();
-                    while (it.hasNext()) {
-                        DataObject doc = it.next();
-                        if (compared(doc, child)) {
-                            mine.put(doc.key(), ctx.plan.digest(doc));
-                        }
-                    }
+            if (!collect) {
+                return;
+            }
+            // What this node compares: in the window, and of this side (see owns).
+            try (EntryPasses compared = new EntryPasses(tx, comparedKinds(), doc -> inWindow(doc, from, to)
+                    && owns(doc))) {
+                for (Iterator<io.dibex.spi.SetComparison.Entry> it = compared.open(); it.hasNext(); ) {
+                    io.dibex.spi.SetComparison.Entry e = it.next();
+                    mine.put(e.key(), e.digest());
                 }
             }
-        }
-
-        /**
-         * Whether this node compares {@code doc}: in the window, and at a child its own (owned in its
-         * subtree) and going to the central node; at the central node owned outside the child's
-         * subtree and going there.
-         */
-        private boolean compared(DataObject doc, String child) {
-            if (!inWindow(doc, from, to)) {
-                return false;
-            }
-            Optional<String> owner = settings().ownerOf(doc);
-            if (owner.isEmpty()) {
-                return false;
-            }
-            boolean own = ctx.plan.subtreeOf(child).contains(owner.get());
-            return step == Step.REQUEST ? own && ctx.plan.goesTo(doc, ctx.me, peer)
-                    : !own && ctx.plan.goesTo(doc, ctx.me, peer);
         }
 
         void compare(StoreTransaction tx, Value entries, String what) {
@@ -629,7 +606,10 @@ final class Reconciler {
             });
         }
 
-        /** Whether this node's side owns the document: the child's subtree at a child, the rest at the centre. */
+        /**
+         * Whether the document is of this node's side and goes to the peer: at a child owned in its
+         * subtree, at the central node owned outside the child's subtree.
+         */
         private boolean owns(DataObject doc) {
             Optional<String> owner = settings().ownerOf(doc);
             String child = step == Step.REQUEST ? ctx.me : peer;
@@ -790,25 +770,10 @@ final class Reconciler {
     /**
      * The compact comparison's set, at the office for {@code child} (documents in the window with an
      * owner: the child's subtree's, and the others it routes to the child) or at the child itself
-     * (its subtree's that go to the central node, and the others it holds), read afresh in key order
-     * by each pass. Closing it closes every stream a pass left open.
+     * (its subtree's that go to the central node, and the others it holds).
      */
-    private final class EntryPasses implements io.dibex.spi.SetComparison.Entries, AutoCloseable {
-        private final StoreTransaction tx;
-        private final String child;
-        private final LocalDate from;
-        private final LocalDate to;
-        private final List<Stream<DataObject>> open = new ArrayList<>();
-        long count;
-
-        EntryPasses(StoreTransaction tx, String child, LocalDate from, LocalDate to) {
-            this.tx = tx;
-            this.child = child;
-            this.from = from;
-            this.to = to;
-        }
-
-        private boolean inSet(DataObject doc) {
+    private EntryPasses compactSet(StoreTransaction tx, String child, LocalDate from, LocalDate to) {
+        return new EntryPasses(tx, comparedKinds(), doc -> {
             if (!inWindow(doc, from, to) || settings().ownerOf(doc).isEmpty()) {
                 return false;
             }
@@ -817,11 +782,30 @@ final class Reconciler {
                 return !own || ctx.plan.goesTo(doc, ctx.me, ctx.plan.parentOf(ctx.me).orElseThrow());
             }
             return own || ctx.plan.goesTo(doc, ctx.me, child);
+        });
+    }
+
+    /**
+     * The (key, digest) entries of the documents of {@code kinds} that {@code filter} takes, read
+     * afresh in key order by each pass: the one scan behind the lists written, the documents a
+     * comparison collects, and the compact sets. Closing it closes every stream a pass left open.
+     */
+    private final class EntryPasses implements io.dibex.spi.SetComparison.Entries, AutoCloseable {
+        private final StoreTransaction tx;
+        private final List<String> kinds;
+        private final java.util.function.Predicate<DataObject> filter;
+        private final List<Stream<DataObject>> open = new ArrayList<>();
+        long count;
+
+        EntryPasses(StoreTransaction tx, List<String> kinds, java.util.function.Predicate<DataObject> filter) {
+            this.tx = tx;
+            this.kinds = kinds;
+            this.filter = filter;
         }
 
         @Override
         public Iterator<io.dibex.spi.SetComparison.Entry> open() {
-            Iterator<String> kinds = comparedKinds().iterator();
+            Iterator<String> kinds = this.kinds.iterator();
             count = 0;
             return new Iterator<>() {
                 private Iterator<DataObject> docs = java.util.Collections.emptyIterator();
@@ -833,7 +817,7 @@ final class Reconciler {
                     while (next == null) {
                         if (docs.hasNext()) {
                             DataObject doc = docs.next();
-                            if (inSet(doc)) {
+                            if (filter.test(doc)) {
                                 next = new io.dibex.spi.SetComparison.Entry(doc.key(), ctx.plan.digest(doc));
                             }
                         } else {
