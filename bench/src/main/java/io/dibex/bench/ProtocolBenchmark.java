@@ -86,15 +86,11 @@ final class ProtocolBenchmark {
 
     /** Bytes both ways, rounds, and nanoseconds from the request to the report. */
     private static long[] whole(int n, int d, io.dibex.spi.SetComparison compact) {
-        ExchangePlan plan = plan(compact);
-        InMemoryStorage office = new InMemoryStorage();
-        InMemoryStorage child = new InMemoryStorage();
-        InMemoryTransport mail = new InMemoryTransport();
-        Node c = Node.builder(plan, "C").storage(office).transport(mail).build();
-        Node b = Node.builder(plan, "B").storage(child).transport(mail).build();
         System.out.printf(Locale.ROOT, "protocol, whole exchange (%s): %,d documents, %,d differences...%n",
                 compact == null ? "naive" : "compact", n, d);
-        load(plan, office, child, n, d);
+        Pair pair = new Pair(plan(compact), n, d);
+        Node c = pair.office;
+        Node b = pair.child;
         long start = System.nanoTime();
         String run = c.reconcile().get(0).runId();
         long bytes = 0;
@@ -117,14 +113,13 @@ final class ProtocolBenchmark {
     }
 
     private static String once(int n, int d) {
-        ExchangePlan plan = plan(null);
-        InMemoryStorage office = new InMemoryStorage();
-        InMemoryStorage child = new InMemoryStorage();
-        InMemoryTransport mail = new InMemoryTransport();
-        Node c = Node.builder(plan, "C").storage(office).transport(mail).build();
-        Node b = Node.builder(plan, "B").storage(child).transport(mail).build();
         System.out.printf(Locale.ROOT, "protocol: %,d documents, %,d differences: loading...%n", n, d);
-        load(plan, office, child, n, d);
+        ExchangePlan plan = plan(null);
+        Pair pair = new Pair(plan, n, d);
+        Node c = pair.office;
+        Node b = pair.child;
+        InMemoryStorage office = pair.officeStore;
+        InMemoryStorage child = pair.childStore;
 
         long baseline = Math.min(scan(plan, office), scan(plan, child));
 
@@ -154,6 +149,21 @@ final class ProtocolBenchmark {
                 baseline / ms, (t1 - t0) / (double) baseline, (t2 - t1) / (double) baseline)
                 + String.format(Locale.ROOT, "|  | echo + repairs: %,d bytes |  |  |  |  |  |  |  |  |  |%n",
                 echo.bytes());
+    }
+
+    /** The office {@code C} and its child {@code B} on in-memory stores, loaded by {@link #load}. */
+    private static final class Pair {
+        final InMemoryStorage officeStore = new InMemoryStorage();
+        final InMemoryStorage childStore = new InMemoryStorage();
+        final Node office;
+        final Node child;
+
+        Pair(ExchangePlan plan, int n, int d) {
+            InMemoryTransport mail = new InMemoryTransport();
+            office = Node.builder(plan, "C").storage(officeStore).transport(mail).build();
+            child = Node.builder(plan, "B").storage(childStore).transport(mail).build();
+            load(plan, officeStore, childStore, n, d);
+        }
     }
 
     /** {@code n} documents owned by B in both stores, the first {@code d} in another state at B. */
