@@ -904,16 +904,17 @@ final class Reconciler {
      * it is the parent. Only then does it win without the resolver.
      */
     boolean fromOwnerSide(DataObject doc, String peer) {
-        Optional<Reconciliation> r = ctx.plan.reconciliation();
-        if (r.isEmpty() || doc == null) {
-            return r.isPresent();
-        }
-        Optional<String> owner = r.get().ownerOf(doc);
-        if (owner.isEmpty()) {
+        if (ctx.plan.reconciliation().isEmpty()) {
             return false;
         }
-        return ctx.plan.isParentOf(peer, ctx.me) ? !ctx.plan.subtreeOf(ctx.me).contains(owner.get())
-                : ctx.plan.subtreeOf(peer).contains(owner.get());
+        if (doc == null) {
+            // Neither the item nor this node holds a state of it: no other owner's state to defend.
+            return true;
+        }
+        if (settings().ownerOf(doc).isEmpty()) {
+            return false;
+        }
+        return ctx.plan.isParentOf(peer, ctx.me) ? !ownedIn(doc, ctx.me) : ownedIn(doc, peer);
     }
 
     private static void requireWindow(LocalDate from, LocalDate to, String what) {
