@@ -637,6 +637,20 @@ final class Importer {
                 return;
             }
             store.unregister(body.peer, key);
+        } else if (pending.isEmpty() && tombstone && incoming != null) {
+            // A state of a key deleted here, from a peer this node holds no row for: either this node
+            // never sent it the deletion, having forgotten in a restore that the object went there, or
+            // the peer's copy comes from a restored backup. The tombstone is kept for this (R13): the
+            // deletion and the state conflict, decided alike at both ends (R12), and a deletion that
+            // wins goes to the peer. The peer's row for its state stands against it there, or its
+            // acknowledgment of this message drops it, and either way the peer deletes too.
+            body.conflicts++;
+            ObjectVersion mine = new ObjectVersion(ObjectVersion.Kind.DELETION, Optional.empty(), Digest.ABSENT);
+            if (!decide(mine, version(item, incomingDigest), key, body, false, item.fromBackup())) {
+                store.register(body.peer, key, Digest.ABSENT, incomingDigest, store.peer(body.peer).lastLoadedNo(),
+                        false, ctx.session());
+                return;
+            }
         }
         if (incoming != null) {
             objects.put(incoming);

@@ -490,6 +490,41 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a restored middle node that loads a deletion of what it forgot it had passed on meets the copy its child sends back with the tombstone: nothing is resurrected (R4, R13)")
+    void restoredMiddleNodeTombstoneMeetsTheCopyItForgot() {
+        network(TestPlans.routed());
+        Storage backup = net.backup("B1");
+        net.put("C", item("Y", "y", "1")); // B1's history goes on after the backup, on both of its links
+        net.settle(10);
+        net.put("C", item("X", "x", "1")); // and passes X on to B11
+        net.settle(10);
+
+        net.restore("B1", backup); // B1 holds neither X nor any row saying that B11 has it
+        net.delete("C", itemKey("X"));
+        net.exchange("B1", "C"); // C finds that B1 was restored
+        net.exchange("C", "B1"); // B1 learns it, and loads the deletion of an X it does not hold
+        assertThat(net.state("B1").tombstones()).contains(itemKey("X"));
+        assertThat(net.node("B1").pendingRegistrations("B11")).as("nothing tells B1 that B11 holds X").isZero();
+        net.exchange("B1", "B11"); // a number B11 has loaded: a duplicate to it
+        net.put("B11", item("Z", "z", "1"));
+        net.exchange("B11", "B1"); // B1 learns on this link too that it was restored
+        net.exchange("B1", "B11"); // B11 loads the restored flag and registers again everything, X included
+        assertThat(net.node("B11").pendingRegistrations("B1")).isPositive();
+        net.exchange("B11", "B1"); // X comes back to B1 over its tombstone
+        assertThat(net.get("B1", itemKey("X"))).as("the deletion wins at B1").isEmpty();
+        quiesce();
+
+        for (String node : net.names()) {
+            assertThat(net.get(node, itemKey("X"))).as("the deletion stands at " + node).isEmpty();
+        }
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertEverywhere(itemKey("Z"), item("Z", "z", "1"));
+        assertThat(journal("B1", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .startsWith("incoming STATE").contains("vs local DELETION").contains("kept local"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored node that keeps its version against a change acknowledging its lost history sends it as a change, and both ends agree (R4, R12)")
     void restoredNodeKeepsItsVersionAgainstALostHistoryAcknowledgment() {
         network(TestPlans.routed());
