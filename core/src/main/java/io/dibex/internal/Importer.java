@@ -257,7 +257,7 @@ final class Importer {
         if (h.messageNo() <= before.lastLoadedNo()) {
             if (h.messageNo() == before.lastLoadedNo() && !h.messageId().equals(before.lastLoadedId())
                     && !h.restored()) {
-                return regressed(store, before, h, header, notes, "its message " + h.messageNo()
+                return regressed(tx, before, h, header, notes, "its message " + h.messageNo()
                         + " reuses the number of one already loaded, with another id");
             }
             header.duplicate = true;
@@ -279,18 +279,18 @@ final class Importer {
         }
         if (!h.restored() && h.previousId() != null && h.messageNo() == before.lastLoadedNo() + 1
                 && before.lastLoadedId() != null && !h.previousId().equals(before.lastLoadedId())) {
-            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " follows a message "
+            return regressed(tx, before, h, header, notes, "its message " + h.messageNo() + " follows a message "
                     + before.lastLoadedNo() + " other than the one of that number this node loaded");
         }
         if (!h.restored() && h.firstEarlierNo() > 0 && before.lastLoadedNo() >= h.firstEarlierNo()
                 && before.lastLoadedNo() < h.messageNo() - 1 && before.lastLoadedId() != null
                 && !h.earlierIds().get((int) (before.lastLoadedNo() - h.firstEarlierNo()))
                         .equals(before.lastLoadedId())) {
-            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " names another id"
+            return regressed(tx, before, h, header, notes, "its message " + h.messageNo() + " names another id"
                     + " for its message " + before.lastLoadedNo() + " than the one this node loaded");
         }
         if (!h.restored() && before.peerRegressed()) {
-            return regressed(store, before, h, header, notes, "it was found restored and has not said so yet");
+            return regressed(tx, before, h, header, notes, "it was found restored and has not said so yet");
         }
         // A peer's acknowledgments grow with its message numbers, and an older message whose newer
         // one's header took effect is stale (above). So a newer message that acknowledges less than
@@ -298,7 +298,7 @@ final class Importer {
         // Without a restored flag on the wire the peer could never answer a refusal: not applied then.
         // (Even an acknowledgment of 0, which acknowledges nothing: after one of more it is a step back.)
         if (ctx.restoredFlag && !h.restored() && h.receivedNo() < before.acknowledgedNo()) {
-            return regressed(store, before, h, header, notes, "its message " + h.messageNo() + " acknowledges "
+            return regressed(tx, before, h, header, notes, "its message " + h.messageNo() + " acknowledges "
                     + h.receivedNo() + ", less than the " + before.acknowledgedNo() + " it had acknowledged");
         }
         // The peer set these keys aside from our messages: stop resending them until they change (R6).
@@ -370,9 +370,16 @@ final class Importer {
      * that number exist, and this node cannot tell which history the peer is on), from which the
      * peer learns that it was restored.
      */
-    private Header regressed(ExchangeStore store, PeerState before, MessageHeader h, Header header,
+    private Header regressed(StoreTransaction tx, PeerState before, MessageHeader h, Header header,
             List<JournalEntry> notes, String why) {
-        store.putPeer(before.withPeerRegressed(true).withAckOwed(true));
+        ExchangeStore store = tx.exchange();
+        // Both ends may have been restored, each refusing the other's messages until the other says so:
+        // the refused message's acknowledgment still tells this node of its own restore, so that its
+        // flag goes out and breaks the tie.
+        if (lateAcknowledgment(store, before, h, notes)) {
+            registerHeld(tx, h.from());
+        }
+        store.putPeer(store.peer(h.from()).withPeerRegressed(true).withAckOwed(true));
         if (!before.peerRegressed()) {
             notes.add(ctx.entry(JournalEntry.Kind.RESTORE, h.from(), h.messageNo(), h.receivedNo(), 0, 0, 0,
                     h.from() + " was restored from a backup and does not know it yet: " + why

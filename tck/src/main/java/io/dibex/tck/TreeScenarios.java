@@ -525,6 +525,45 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a middle node restored from a backup taken while it refused its restored leaf, which then finds it restored too: the two stop refusing each other (R4)")
+    void twoRestoredNeighboursStopRefusingEachOther() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage leafBackup = net.backup("B11");
+        net.put("B11", item("Y", "y", "1")); // B11's history goes on after its backup
+        net.settle(10);
+
+        net.restore("B11", leafBackup);
+        net.put("B11", item("Z", "z", "1"));
+        for (int i = 0; i < 5 && !net.node("B1").peerState("B11").peerRegressed(); i++) {
+            net.exchange("B11", "B1"); // until a number B1 has loaded comes again with another id
+        }
+        assertThat(net.node("B1").peerState("B11").peerRegressed()).as("B1 refuses the restored B11").isTrue();
+        Storage middleBackup = net.backup("B1"); // a backup that holds this refusal
+        net.exchange("B1", "B11"); // B11 learns that it was restored
+        net.exchange("B11", "B1"); // and says so: B1 loads it and registers everything again for B11
+        net.settle(10);
+        assertThat(net.get("B1", itemKey("Z"))).contains(item("Z", "z", "1"));
+
+        net.restore("B1", middleBackup); // refusing B11 again, its numbers to B11 going back
+        net.put("B1", item("W", "w", "1"));
+        net.put("B11", item("V", "v", "1"));
+        for (int i = 0; i < 5 && !net.node("B11").peerState("B1").peerRegressed(); i++) {
+            net.exchange("B1", "B11"); // until B11 finds B1 restored and refuses it in turn
+        }
+        assertThat(net.node("B11").peerState("B1").peerRegressed()).as("B11 refuses the restored B1").isTrue();
+        assertThat(net.node("B1").peerState("B11").peerRegressed()).as("and B1 still refuses B11").isTrue();
+        quiesce(); // each refusal's acknowledgment tells the other end it was restored
+
+        for (String key : List.of("X", "Y", "Z", "W", "V")) {
+            DataObject expected = net.get("C", itemKey(key)).orElseThrow();
+            assertEverywhere(itemKey(key), expected);
+        }
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored node that keeps its version against a change acknowledging its lost history sends it as a change, and both ends agree (R4, R12)")
     void restoredNodeKeepsItsVersionAgainstALostHistoryAcknowledgment() {
         network(TestPlans.routed());
