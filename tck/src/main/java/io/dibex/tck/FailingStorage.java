@@ -1,6 +1,8 @@
 package io.dibex.tck;
 
 import io.dibex.StorageException;
+import io.dibex.model.DataObject;
+import io.dibex.model.ObjectKey;
 import io.dibex.spi.ExchangeStore;
 import io.dibex.spi.ObjectStore;
 import io.dibex.spi.Storage;
@@ -9,8 +11,11 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A {@link Storage} that counts every call made through it and can fail exactly one of them: a
@@ -37,6 +42,11 @@ public final class FailingStorage implements Storage {
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failAt = new AtomicLong(NONE);
     private final AtomicLong failures = new AtomicLong();
+    private volatile Trace trace;
+
+    /** What {@link #trace} reports. */
+    private record Trace(String label, ObjectKey key, Consumer<String> sink) {
+    }
 
     /**
      * Wraps a storage.
@@ -97,6 +107,20 @@ public final class FailingStorage implements Storage {
         return failures.get();
     }
 
+    /**
+     * Reports every call from now on whose arguments name {@code key} (the key itself, or an object
+     * of that key) to {@code sink}, as {@code [label] method[arguments] -> result}: a way to follow
+     * one object through the stores of a failing run. A null key stops the reports.
+     *
+     * @param label the name that starts each report, such as the node's
+     * @param key the object to follow, or null
+     * @param sink where the reports go
+     */
+    public void trace(String label, ObjectKey key, Consumer<String> sink) {
+        this.trace = key == null ? null : new Trace(Objects.requireNonNull(label, "label"), key,
+                Objects.requireNonNull(sink, "sink"));
+    }
+
     /** Zeroes the call count and disarms any injection not yet fired. */
     public void reset() {
         failAt.set(NONE);
@@ -115,6 +139,15 @@ public final class FailingStorage implements Storage {
             failures.incrementAndGet();
             throw new StorageException("injected failure at call " + n + ": " + method);
         }
+    }
+
+    private static boolean names(Object[] args, ObjectKey key) {
+        for (Object a : args) {
+            if (key.equals(a) || a instanceof DataObject o && key.equals(o.key())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T wrap(Class<T> type, T target) {
@@ -157,6 +190,11 @@ public final class FailingStorage implements Storage {
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
+            }
+            Trace t = trace;
+            if (t != null && args != null && names(args, t.key)) {
+                t.sink.accept("[" + t.label + "] " + method.getName() + Arrays.toString(args) + " -> "
+                        + (result instanceof Stream<?> ? "a stream" : result));
             }
             if (result instanceof ExchangeStore x) {
                 return wrap(ExchangeStore.class, x);

@@ -35,6 +35,8 @@ public final class Network {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile long tag;
+    private volatile io.dibex.model.ObjectKey traced;
+    private volatile java.util.function.Consumer<String> traceSink;
 
     /**
      * A journal entry of any node, in the order written, with the tag set when it was written.
@@ -70,8 +72,27 @@ public final class Network {
         hooks.put(name, hooked);
         FailingStorage counted = new FailingStorage(hooked);
         failing.put(name, counted);
+        if (traced != null) {
+            counted.trace(name, traced, traceSink);
+        }
         nodes.put(name, Node.builder(plan, name).storage(counted).transport(transport).codec(config.codec())
-                .clock(clock).listener(e -> events.add(new Event(name, tag, e))).build());
+                .clock(clock).listener(e -> {
+                    events.add(new Event(name, tag, e));
+                    java.util.function.Consumer<String> sink = traceSink;
+                    if (sink != null) {
+                        sink.accept("  " + name + " @" + tag + " " + e);
+                    }
+                }).build());
+    }
+
+    /**
+     * Follows one object from now on: every store call of any node that names {@code key} (see
+     * {@link FailingStorage#trace}), and every journal entry of any node, go to {@code sink}.
+     */
+    public void trace(io.dibex.model.ObjectKey key, java.util.function.Consumer<String> sink) {
+        this.traced = java.util.Objects.requireNonNull(key, "key");
+        this.traceSink = java.util.Objects.requireNonNull(sink, "sink");
+        failing.forEach((name, storage) -> storage.trace(name, key, sink));
     }
 
     /** Every journal entry written by any node so far, in order. */

@@ -119,6 +119,8 @@ public final class Simulation {
         final Map<String, Storage> backups = new HashMap<>();
         final List<int[]> restores = new ArrayList<>();
         final Map<String, Integer> restoredAt = new HashMap<>();
+        /** With {@code -Dsim.trace=Kind/id}: the run's steps and the traced object's story; else null. */
+        final java.util.function.Consumer<String> trace;
         int step;
         int counter;
         long nWrites;
@@ -134,6 +136,18 @@ public final class Simulation {
             double f = Boolean.getBoolean("sim.noTransport") ? 0 : 1;
             this.net = new Network(plan, config, FlakyTransport.builder().seed(seed).dropRate(0.08 * f)
                     .duplicateRate(0.08 * f).holdRate(0.08 * f).reorderRate(0.2 * f).maxHoldReceives(3));
+            String traced = System.getProperty("sim.trace", "");
+            int slash = traced.indexOf('/');
+            this.trace = slash > 0 ? System.err::println : null;
+            if (trace != null) {
+                net.trace(ObjectKey.of(traced.substring(0, slash), traced.substring(slash + 1)), trace);
+            }
+        }
+
+        void say(String what) {
+            if (trace != null) {
+                trace.accept("step " + step + ": " + what);
+            }
         }
 
         Report go() {
@@ -168,11 +182,13 @@ public final class Simulation {
                             restore(node);
                         }
                     } else {
+                        say("a keep-alive period passes");
                         net.clock().advance(plan.keepAlive());
                     }
                 } catch (DibexException crash) {
                     // The store failed mid-operation: the node is rebuilt from its store, as after a crash.
                     crashes++;
+                    say(node + " crashed: " + crash.getMessage());
                     net.rebuild(node);
                 }
             }
@@ -190,6 +206,7 @@ public final class Simulation {
                 net.deliver("B1");
             }
             net.tag(steps + 1);
+            say("the faults stop; rounds until quiet");
             int quiet = quiesce();
             check();
             FlakyTransport t = net.transport();
@@ -219,6 +236,7 @@ public final class Simulation {
                 DataObject old = held.get(random.nextInt(held.size()));
                 next = old.toBuilder().set("N", Value.of((long) step)).build();
             }
+            say(node + " writes " + next);
             net.put(node, next);
             record(node, next);
         }
@@ -229,6 +247,7 @@ public final class Simulation {
                 return;
             }
             ObjectKey key = held.get(random.nextInt(held.size())).key();
+            say(node + " deletes " + key);
             if (net.delete(node, key)) {
                 nDeletions++;
                 deletedAnywhere.add(key);
@@ -251,6 +270,7 @@ public final class Simulation {
             }
             DataObject sale = sales.get(random.nextInt(sales.size()));
             DataObject moved = sale.toBuilder().set("Owner", NODES[random.nextInt(NODES.length)]).build();
+            say("C moves " + moved);
             net.put("C", moved);
             record("C", moved);
             nMoves++;
@@ -259,14 +279,17 @@ public final class Simulation {
         void exchange(String node) {
             List<String> neighbours = plan.neighboursOf(node);
             String peer = neighbours.get(random.nextInt(neighbours.size()));
+            say(node + " exports to " + peer);
             net.export(node, peer);
             nExchanges++;
             if (random.nextBoolean()) {
+                say(peer + " imports");
                 net.deliver(peer);
             }
         }
 
         void backup(String node) {
+            say(node + " is backed up");
             backups.put(node, net.backup(node));
             backupStep.put(node, step);
         }
@@ -283,6 +306,7 @@ public final class Simulation {
             }
             String node = candidates.contains(chosen) ? chosen : candidates.get(random.nextInt(candidates.size()));
             Storage backup = backups.get(node);
+            say(node + " is restored from its backup of step " + backupStep.get(node));
             net.restore(node, backup);
             restores.add(new int[] {backupStep.get(node), step});
             restoredAt.put(node, step);

@@ -17,6 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InMemorySimulationTest {
 
     static LongStream seeds() {
+        String only = System.getProperty("sim.seeds");
+        if (only != null) {
+            return java.util.Arrays.stream(only.split(",")).mapToLong(Long::parseLong);
+        }
         long runs = Long.getLong("dibex.soak.runs", 0);
         return runs > 0 ? LongStream.range(1000, 1000 + runs) : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
     }
