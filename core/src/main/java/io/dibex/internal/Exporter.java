@@ -232,7 +232,7 @@ final class Exporter {
         for (Registration row : batch) {
             ObjectKey key = row.key();
             long since = row.firstSentNo();
-            boolean fromBackup = row.session() < backupBelow;
+            boolean fromBackup = Importer.mayComeFromBackup(row, backupBelow);
             DataObject state = states.get(key);
             MessageItem item;
             Digest digest;

@@ -364,6 +364,15 @@ final class Importer {
     }
 
     /**
+     * R4: whether a row's state may be older than what the peer holds, and yields on a restored link:
+     * a row of this restored node registered before {@code backupBelow}, or a retracted copy offered
+     * back to a restored peer.
+     */
+    static boolean mayComeFromBackup(Registration row, long backupBelow) {
+        return row.session() < backupBelow || row.session() == Registration.COPY_SESSION;
+    }
+
+    /**
      * R4: the peer was restored from a backup and does not know it yet. Its message is refused, so
      * that its old state overwrites nothing, and an acknowledgment is owed: this node's next header
      * acknowledges the last number it loaded with an id that is none of the peer's (two messages of
@@ -403,6 +412,9 @@ final class Importer {
                 n++;
             }
         }
+        // What the peer retracted from this node may be gone from it with its backup, and this node's
+        // copy the only one left: held again and offered back, as older than anything the peer holds.
+        n += offerRetractedCopies(tx, peer, seen);
         // What was retracted from the peer may be back in its backup: retracted again, unless it goes
         // there once more and is registered above. Again the stream's own rows stay untouched.
         try (Stream<ObjectKey> keys = store.retractions(peer)) {
@@ -413,6 +425,41 @@ final class Importer {
                     store.register(peer, key, Digest.ABSENT, Digest.ABSENT, seen, ctx.session());
                     n++;
                 }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * R4: puts back every copy kept of what the restored peer retracted from this node that this node
+     * holds nothing of now (no state, no tombstone), registered where it goes as a load would be, and
+     * for the peer as a copy ({@link Registration#COPY_SESSION}): a peer that holds anything of it
+     * keeps its own, and the retraction or deletion comes back; a peer whose backup never held it
+     * takes it. Returns how many.
+     */
+    private long offerRetractedCopies(StoreTransaction tx, String peer, long seen) {
+        ExchangeStore store = tx.exchange();
+        ObjectStore objects = tx.objects();
+        long n = 0;
+        // Writing objects and registrations, not copies: the stream's own rows stay untouched.
+        try (Stream<DataObject> all = store.retractedCopies(peer)) {
+            Iterator<DataObject> it = all.iterator();
+            while (it.hasNext()) {
+                DataObject copy = it.next();
+                ObjectKey key = copy.key();
+                if (!ctx.plan.goesTo(copy, ctx.me, peer) || store.tombstone(key).isPresent()) {
+                    continue;
+                }
+                store.lock(key);
+                if (objects.get(key).isPresent()) {
+                    continue;
+                }
+                objects.put(copy);
+                registrar.register(store, key, null, copy, peer);
+                store.register(peer, key, ctx.plan.digest(copy), Digest.ABSENT, seen, false,
+                        Registration.COPY_SESSION);
+                Sequences.move(ctx.plan, ctx.me, store, key, null, copy, null);
+                n++;
             }
         }
         return n;
@@ -620,7 +667,7 @@ final class Importer {
             }
         } else if (pending.isPresent() && !pending.get().digest().equals(incomingDigest)) {
             Registration row = pending.get();
-            boolean mineFromBackup = row.session() < body.header.backupBelow;
+            boolean mineFromBackup = mayComeFromBackup(row, body.header.backupBelow);
             boolean theirsFromBackup = item.fromBackup();
             boolean restoredLink = mineFromBackup || theirsFromBackup;
             if (!restoredLink && isResend(item, incomingDigest, row)) {
@@ -658,6 +705,18 @@ final class Importer {
                         false, ctx.session());
                 return;
             }
+        } else if (pending.isEmpty() && item.fromBackup() && incoming != null && local != null
+                && registrar.travels(key, body.peer) && !ctx.plan.goesTo(local, ctx.me, body.peer)) {
+            // A state that may be older than this node's, of an object that no longer goes to the
+            // sender: from the sender's backup, or the copy it kept of what this node had retracted from
+            // it. The retraction stands and goes again (R4, R9).
+            body.conflicts++;
+            ObjectVersion mine = new ObjectVersion(ObjectVersion.Kind.RETRACTION, Optional.empty(), Digest.ABSENT);
+            decide(mine, version(item, incomingDigest), key, body, false, true);
+            store.register(body.peer, key, Digest.ABSENT, incomingDigest, store.peer(body.peer).lastLoadedNo(),
+                    false, ctx.session());
+            store.putRetraction(body.peer, key, ctx.clock.instant());
+            return;
         }
         if (incoming != null) {
             objects.put(incoming);
@@ -671,8 +730,13 @@ final class Importer {
             if (item instanceof MessageItem.Deletion) {
                 store.putTombstone(key, ctx.clock.instant());
             } else {
-                // A retraction leaves no tombstone and drops the sender's row (R9).
+                // A retraction leaves no tombstone and drops the sender's row (R9). The state it takes is
+                // kept: if the sender is restored from a backup that never held the object, it may be the
+                // only copy left (R4).
                 store.unregister(body.peer, key);
+                if (local != null) {
+                    store.putRetractedCopy(body.peer, local, ctx.clock.instant());
+                }
             }
         }
         if (ctx.plan.repostsAtCentral(key.kind()) && ctx.me.equals(ctx.plan.central())) {
@@ -739,7 +803,8 @@ final class Importer {
             why = "this node was restored from a backup: " + body.peer + "'s version wins (R4)";
         } else if (theirsFromBackup && !mineFromBackup) {
             incomingWins = false;
-            why = body.peer + " was restored from a backup: this node's version wins (R4)";
+            why = body.peer + (body.header.senderRestored ? " was restored from a backup"
+                    : " offers back a copy of what this node had retracted from it") + ": this node's version wins (R4)";
         } else {
             ObjectVersion parent = senderIsParent ? theirs : mine;
             ObjectVersion child = senderIsParent ? mine : theirs;

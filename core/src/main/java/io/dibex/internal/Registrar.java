@@ -95,7 +95,7 @@ final class Registrar {
     }
 
     /** Whether the key's kind may travel from this node to the neighbour (R9's one-way kinds). */
-    private boolean travels(ObjectKey key, String neighbour) {
+    boolean travels(ObjectKey key, String neighbour) {
         io.dibex.ObjectKind kind = plan.kind(key.kind()).orElseThrow();
         boolean down = plan.isParentOf(me, neighbour);
         return !(kind.direction() == io.dibex.ObjectKind.Direction.DOWN_ONLY && !down

@@ -70,6 +70,7 @@ public final class InMemoryStorage implements Storage {
     private final java.util.TreeSet<ObjectKey> repostMarks = new java.util.TreeSet<>();
     /** Per peer: the keys retracted from it, with when. */
     private final Map<String, TreeMap<ObjectKey, Instant>> retractions = new HashMap<>();
+    private final Map<String, TreeMap<ObjectKey, RetractedCopy>> retractedCopies = new HashMap<>();
     /** Per peer: the keys set aside from its messages, with the first message number listing them. */
     private final Map<String, TreeMap<ObjectKey, Long>> rejectedKeys = new HashMap<>();
     private final List<JournalEntry> journal = new ArrayList<>();
@@ -116,6 +117,7 @@ public final class InMemoryStorage implements Storage {
             registrations.forEach((peer, table) -> copy.registrations.put(peer, table.copy()));
             copy.tombstones.putAll(tombstones);
             retractions.forEach((peer, keys) -> copy.retractions.put(peer, new TreeMap<>(keys)));
+            retractedCopies.forEach((peer, copies) -> copy.retractedCopies.put(peer, new TreeMap<>(copies)));
             copy.repostMarks.addAll(repostMarks);
             rejectedKeys.forEach((peer, keys) -> copy.rejectedKeys.put(peer, new TreeMap<>(keys)));
             copy.journal.addAll(journal);
@@ -163,6 +165,10 @@ public final class InMemoryStorage implements Storage {
     private void release() {
         owner = null;
         lock.release();
+    }
+
+    /** The state an object had here when a peer retracted it, and when. */
+    private record RetractedCopy(DataObject state, Instant at) {
     }
 
     private static <K, V> void restore(Map<K, V> map, K key, V old) {
@@ -615,10 +621,58 @@ public final class InMemoryStorage implements Storage {
             }
 
             @Override
+            public void putRetractedCopy(String peer, DataObject state, Instant at) {
+                check();
+                Objects.requireNonNull(state, "state");
+                Objects.requireNonNull(at, "at");
+                TreeMap<ObjectKey, RetractedCopy> copies = retractedCopies.computeIfAbsent(
+                        Objects.requireNonNull(peer, "peer"), p -> new TreeMap<>());
+                RetractedCopy old = copies.put(state.key(), new RetractedCopy(state, at));
+                undo.push(() -> restore(copies, state.key(), old));
+            }
+
+            @Override
+            public Stream<DataObject> retractedCopies(String peer) {
+                check();
+                Objects.requireNonNull(peer, "peer");
+                return stream(new Cursor<>() {
+                    private ObjectKey last;
+
+                    @Override
+                    public DataObject next() {
+                        TreeMap<ObjectKey, RetractedCopy> copies = retractedCopies.get(peer);
+                        if (copies == null) {
+                            return null;
+                        }
+                        Map.Entry<ObjectKey, RetractedCopy> e = last == null ? copies.firstEntry()
+                                : copies.higherEntry(last);
+                        if (e == null) {
+                            return null;
+                        }
+                        last = e.getKey();
+                        return e.getValue().state();
+                    }
+                });
+            }
+
+            @Override
             public long pruneRetractions(Instant before) {
                 check();
                 Objects.requireNonNull(before, "before");
                 long pruned = 0;
+                for (TreeMap<ObjectKey, RetractedCopy> copies : retractedCopies.values()) {
+                    List<ObjectKey> doomed = new ArrayList<>();
+                    copies.forEach((key, copy) -> {
+                        if (copy.at().isBefore(before)) {
+                            doomed.add(key);
+                        }
+                    });
+                    for (ObjectKey key : doomed) {
+                        RetractedCopy old = copies.remove(key);
+                        undo.push(() -> copies.put(key, old));
+                    }
+                    pruned += doomed.size();
+                }
                 for (TreeMap<ObjectKey, Instant> keys : retractions.values()) {
                     List<ObjectKey> doomed = new ArrayList<>();
                     keys.forEach((key, at) -> {

@@ -1,5 +1,6 @@
 package io.dibex.spi;
 
+import io.dibex.model.DataObject;
 import io.dibex.model.Digest;
 import io.dibex.model.ObjectKey;
 import java.time.Instant;
@@ -213,7 +214,26 @@ public interface ExchangeStore {
     /** The keys retracted from {@code peer} and still recorded, in key order. The caller closes the stream. */
     Stream<ObjectKey> retractions(String peer);
 
-    /** Deletes the retraction records made before {@code before} (the tombstone retention, R13). */
+    /**
+     * Keeps the state this node held of an object when {@code peer} retracted it from this node,
+     * replacing an earlier copy of that key from that peer. A retraction leaves the object nowhere
+     * on this side; if the peer is then restored from a backup taken before it held the object, this
+     * copy may be the only one left anywhere, and it is offered back to the peer (R4).
+     */
+    void putRetractedCopy(String peer, DataObject state, Instant at);
+
+    /**
+     * The copies kept of what {@code peer} retracted from this node, in key order. The caller closes
+     * the stream.
+     */
+    Stream<DataObject> retractedCopies(String peer);
+
+    /**
+     * Deletes the retraction records and the retracted copies made before {@code before} (the
+     * tombstone retention, R13).
+     *
+     * @return how many were deleted
+     */
     long pruneRetractions(Instant before);
 
     // ---- documents to repost at the central node (seed 004)
@@ -252,7 +272,7 @@ public interface ExchangeStore {
      * <p>The default throws {@link UnsupportedOperationException}: a store without control items
      * cannot take part in a reconciliation.
      */
-    default void putControl(String peer, io.dibex.model.DataObject item) {
+    default void putControl(String peer, DataObject item) {
         throw new UnsupportedOperationException(getClass().getName() + " keeps no control items (SPEC §5)");
     }
 
@@ -290,7 +310,7 @@ public interface ExchangeStore {
      *
      * <p>The default throws {@link UnsupportedOperationException}, as {@link #putControl}.
      */
-    default void putRun(io.dibex.model.DataObject run) {
+    default void putRun(DataObject run) {
         throw new UnsupportedOperationException(getClass().getName() + " keeps no reconciliation runs (SPEC §5)");
     }
 

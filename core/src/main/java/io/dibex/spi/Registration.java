@@ -44,6 +44,14 @@ public record Registration(
         boolean repair,
         long session) {
 
+    /**
+     * The session of a row that offers a restored peer back a copy of what it had retracted from
+     * this node ({@link ExchangeStore#retractedCopies}): a state older than anything the peer holds,
+     * it goes out flagged as one that may come from a backup, and yields to the peer's own (R4).
+     * Engine sessions are far greater.
+     */
+    public static final long COPY_SESSION = 1;
+
     /** Validates the row. */
     public Registration {
         Objects.requireNonNull(peer, "peer");

@@ -712,11 +712,45 @@ final class JdbcExchange implements ExchangeStore {
     }
 
     @Override
+    public void putRetractedCopy(String peer, DataObject state, Instant at) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(at, "at");
+        ObjectKey key = state.key();
+        byte[] data = ObjectBytes.encode(state);
+        String what = "keep the copy of " + key + " retracted by " + peer;
+        if (update(what, "UPDATE dibex_retracted_copy SET retracted_second = ?, retracted_nano = ?, data = ?"
+                + " WHERE peer = ? AND kind = ? AND id = ?", at.getEpochSecond(), at.getNano(), data, peer,
+                key.kind(), key.id()) == 0) {
+            update(what, "INSERT INTO dibex_retracted_copy (peer, kind, id, retracted_second, retracted_nano, data)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", peer, key.kind(), key.id(), at.getEpochSecond(), at.getNano(),
+                    data);
+        }
+    }
+
+    @Override
+    public Stream<DataObject> retractedCopies(String peer) {
+        Objects.requireNonNull(peer, "peer");
+        flush();
+        String what = "list the copies retracted by " + peer;
+        PreparedStatement p = tx.sql(what, () -> {
+            PreparedStatement s = prepareStream(
+                    "SELECT kind, id, data FROM dibex_retracted_copy WHERE peer = ? ORDER BY kind, id");
+            s.setString(1, peer);
+            return s;
+        });
+        return tx.stream(what, p, r -> JdbcObjects.decode(r.getBytes(3), "dibex_retracted_copy",
+                new ObjectKey(r.getString(1), r.getString(2))));
+    }
+
+    @Override
     public long pruneRetractions(Instant before) {
         Objects.requireNonNull(before, "before");
-        return update("prune retractions", "DELETE FROM dibex_retraction WHERE retracted_second < ?"
-                + " OR (retracted_second = ? AND retracted_nano < ?)",
-                before.getEpochSecond(), before.getEpochSecond(), before.getNano());
+        String older = " WHERE retracted_second < ? OR (retracted_second = ? AND retracted_nano < ?)";
+        return update("prune retractions", "DELETE FROM dibex_retraction" + older,
+                before.getEpochSecond(), before.getEpochSecond(), before.getNano())
+                + update("prune retracted copies", "DELETE FROM dibex_retracted_copy" + older,
+                        before.getEpochSecond(), before.getEpochSecond(), before.getNano());
     }
 
     // ---- rejected keys

@@ -834,6 +834,42 @@ public abstract class ExchangeStoreContract {
         assertThat(read((ExchangeStore x) -> drain(x.retractions(Q)))).isEmpty();
     }
 
+    /**
+     * Retracted copies are kept per peer, exactly as put, listed in key order, replaced by a later
+     * copy of the same key, pruned by time together with the retraction records, and rolled back with
+     * their transaction.
+     */
+    @Test
+    void retractedCopiesAreKeptExactlyPerPeerAndPrunedWithTheRetractions() {
+        Instant old = Instant.parse("2024-01-01T00:00:00Z");
+        Instant recent = Instant.parse("2024-06-01T00:00:00Z");
+        DataObject rich = Fixtures.rich(key("b"));
+        write(x -> {
+            x.putRetractedCopy(P, rich, old);
+            x.putRetractedCopy(P, DataObject.builder(key("a")).set("N", Value.of(1L)).build(), recent);
+            x.putRetractedCopy(Q, DataObject.builder(key("c")).set("N", Value.of(3L)).build(), old);
+            x.putRetraction(Q, key("c"), old);
+        });
+        List<DataObject> copies = read((ExchangeStore x) -> drain(x.retractedCopies(P)));
+        assertThat(copies).extracting(DataObject::key).containsExactly(key("a"), key("b"));
+        Fixtures.assertExactly(copies.get(1), rich);
+        assertThat(read((ExchangeStore x) -> drain(x.retractedCopies("nobody")))).isEmpty();
+
+        DataObject later = DataObject.builder(key("b")).set("N", Value.of(2L)).build();
+        write(x -> x.putRetractedCopy(P, later, recent)); // retracted again: the later copy and time count
+        assertThat(count(x -> x.pruneRetractions(Instant.parse("2024-03-01T00:00:00Z"))))
+                .as("Q's copy and Q's retraction record").isEqualTo(2);
+        assertThat(read((ExchangeStore x) -> drain(x.retractedCopies(P)))).containsExactly(
+                DataObject.builder(key("a")).set("N", Value.of(1L)).build(), later);
+        assertThat(read((ExchangeStore x) -> drain(x.retractedCopies(Q)))).isEmpty();
+
+        assertThatThrownBy(() -> write(x -> {
+            x.putRetractedCopy(Q, later, recent);
+            throw new IllegalStateException("rolled back");
+        })).hasMessageContaining("rolled back");
+        assertThat(read((ExchangeStore x) -> drain(x.retractedCopies(Q)))).isEmpty();
+    }
+
     // ---- journal (R15)
 
     /** The journal returns entries in the order appended, whatever their times. */

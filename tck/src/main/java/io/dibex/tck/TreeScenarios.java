@@ -407,6 +407,56 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a central node restored from a backup that never held a document it later moved away gets it back from the branch that kept a copy of what was retracted (R4, R9)")
+    void restoredCentralGetsBackWhatItHadMovedAwayFromTheBranchesCopy() {
+        network(TestPlans.routed());
+        Storage backup = net.backup("C"); // before the sale exists
+        net.put("C", item("Y", "y", "1")); // C's history goes on after the backup
+        net.settle(10);
+        net.put("B11", sale("S", "B11", "5.00"));
+        net.settle(10);
+        net.put("C", sale("S", "C", "5.00")); // moved to C itself: retracted at B1 and B11
+        net.settle(10);
+        assertThat(net.get("B1", saleKey("S"))).isEmpty();
+        assertThat(net.get("B11", saleKey("S"))).isEmpty();
+
+        net.restore("C", backup); // the sale is nowhere now but in the copies B1 and B11 kept
+        assertThat(net.get("C", saleKey("S"))).isEmpty();
+        quiesce();
+
+        for (String node : List.of("C", "B1", "B11")) {
+            assertThat(net.get(node, saleKey("S"))).as(node).contains(sale("S", "B11", "5.00"));
+        }
+        assertThat(net.get("B2", saleKey("S"))).isEmpty();
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
+    @DisplayName("a copy of what was retracted, offered back to a restored node whose backup holds the move, changes nothing: the retraction stands (R4, R9)")
+    void retractedCopyYieldsToAMoveTheRestoredNodeKept() {
+        network(TestPlans.routed());
+        net.put("B1", sale("S", "B1", "5.00"));
+        net.settle(10);
+        net.put("C", sale("S", "C", "5.00")); // moved to C itself: retracted at B1, which keeps a copy
+        net.settle(10);
+        Storage backup = net.backup("C"); // holds the move
+        net.put("C", item("Y", "y", "1")); // C's history goes on after the backup
+        net.settle(10);
+
+        net.restore("C", backup);
+        quiesce();
+
+        assertThat(net.get("C", saleKey("S"))).contains(sale("S", "C", "5.00"));
+        assertThat(net.get("B1", saleKey("S"))).as("held again while offered, then retracted again").isEmpty();
+        assertThat(journal("C", JournalEntry.Kind.CONFLICT)).anySatisfy(e -> assertThat(e.detail())
+                .startsWith("incoming STATE").contains("vs local RETRACTION")
+                .contains("B1 offers back a copy of what this node had retracted from it").contains("kept local"));
+        assertEverywhere(itemKey("Y"), item("Y", "y", "1"));
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored central node's old state never overwrites a branch's newer one, whatever the resolver (R4)")
     void restoredCentralOldStateLoses() {
         network(TestPlans.routed());

@@ -76,6 +76,18 @@ CREATE TABLE IF NOT EXISTS dibex_retraction (
     PRIMARY KEY (peer, kind, id)
 );
 
+-- The state a peer's retraction took from this node (R9), offered back if the peer is restored (R4);
+-- kept as long as tombstones.
+CREATE TABLE IF NOT EXISTS dibex_retracted_copy (
+    peer VARCHAR(128) NOT NULL,
+    kind VARCHAR(128) NOT NULL,
+    id VARCHAR(256) NOT NULL,
+    retracted_second BIGINT NOT NULL,
+    retracted_nano INTEGER NOT NULL,
+    data ${bytes} NOT NULL,
+    PRIMARY KEY (peer, kind, id)
+);
+
 -- Documents to repost at the central node, marked when loaded from a peripheral node (seed 004).
 CREATE TABLE IF NOT EXISTS dibex_repost_mark (
     kind VARCHAR(128) NOT NULL,
