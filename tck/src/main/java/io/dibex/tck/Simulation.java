@@ -66,18 +66,39 @@ public final class Simulation {
             "B21", List.of("B21", "B2", "C"));
 
     /**
-     * The nodes a run restores from a backup: the leaves. Restoring a node with several neighbours
-     * lets a change that lost a conflict on one link come back through another before the restore is
-     * healed on both (R4's rule is per link); {@code -Dsim.innerRestores=true} includes them, and
-     * docs/simulation.md records what it finds.
+     * The seeds the build also runs restoring any node, not only leaves: a spread, then seeds the
+     * soak once failed on with inner restores, each guarding the fix it led to (docs/simulation.md):
+     * 1075 and 1210 a copy sent back over a tombstone (finding 18), 1840 and 2037 two restored
+     * neighbours refusing each other (finding 19), 1474 and 2391 a document moved away by a node
+     * restored from a backup that never held it (finding 20), 1237 what a restored central node had
+     * retracted (finding 17).
+     */
+    public static final List<Long> ANY_NODE_SEEDS = List.of(1L, 2L, 3L, 5L, 8L, 13L, 21L, 34L, 1075L, 1210L,
+            1237L, 1474L, 1840L, 2037L, 2391L);
+
+    /**
+     * The nodes a run restores from a backup unless told to restore any node: the leaves, whose
+     * restore concerns one link. Restoring a node with several neighbours is where the per-link
+     * windows of R4 meet; {@link #restoringAnyNode()} does it.
      */
     private static final Set<String> LEAVES = Set.of("B11", "B12", "B21");
 
     private final NetworkConfig config;
+    private final boolean anyNode;
 
-    /** A simulation over {@code config}'s stores, transport and codec. */
+    /** A simulation over {@code config}'s stores, transport and codec, restoring leaves only. */
     public Simulation(NetworkConfig config) {
+        this(config, false);
+    }
+
+    private Simulation(NetworkConfig config, boolean anyNode) {
         this.config = config;
+        this.anyNode = anyNode;
+    }
+
+    /** The same simulation, restoring any node from its backup: the central node and middle ones too. */
+    public Simulation restoringAnyNode() {
+        return new Simulation(config, true);
     }
 
     /** The plan the simulation runs: items go everywhere, sales to their owner and up. */
@@ -100,9 +121,10 @@ public final class Simulation {
         try {
             return new Run(seed, steps).go();
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("simulation seed " + seed + " (" + steps + " steps) failed over "
-                    + config.name() + ": " + e.getMessage() + "; replay with new Simulation(config).run(" + seed
-                    + "L, " + steps + ")", e);
+            String replay = "new Simulation(config)" + (anyNode ? ".restoringAnyNode()" : "") + ".run(" + seed + "L, "
+                    + steps + ")";
+            throw new AssertionError("simulation seed " + seed + " (" + steps + " steps" + (anyNode ? ", any node restored"
+                    : "") + ") failed over " + config.name() + ": " + e.getMessage() + "; replay with " + replay, e);
         }
     }
 
@@ -297,7 +319,7 @@ public final class Simulation {
         void restore(String chosen) {
             List<String> candidates = new ArrayList<>();
             for (String n : NODES) {
-                if (backups.containsKey(n) && (LEAVES.contains(n) || Boolean.getBoolean("sim.innerRestores"))) {
+                if (backups.containsKey(n) && (LEAVES.contains(n) || anyNode)) {
                     candidates.add(n);
                 }
             }

@@ -11,8 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The randomized convergence simulation on in-memory stores: a fixed list of seeds in the build,
- * thousands under {@code -Psoak} (property {@code dibex.soak.runs}).
+ * The randomized convergence simulation on in-memory stores: fixed lists of seeds in the build,
+ * restoring leaves and restoring any node; thousands of each under {@code -Psoak} (property
+ * {@code dibex.soak.runs}). {@code -Dsim.seeds=<seed>,...} runs only those seeds, both ways;
+ * {@code -Dsim.trace=Kind/id} follows one object through them.
  */
 class InMemorySimulationTest {
 
@@ -25,11 +27,25 @@ class InMemorySimulationTest {
         return runs > 0 ? LongStream.range(1000, 1000 + runs) : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
     }
 
+    static LongStream anyNodeSeeds() {
+        boolean chosen = System.getProperty("sim.seeds") != null || Long.getLong("dibex.soak.runs", 0) > 0;
+        return chosen ? seeds() : Simulation.ANY_NODE_SEEDS.stream().mapToLong(Long::longValue);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @DisplayName("after random changes and faults stop, every node converges and nothing is lost or resurrected")
     void converges(long seed) {
         Simulation.Report report = new Simulation(NetworkConfig.inMemory(MessageCodec.binary())).run(seed, 400);
+        assertThat(report.writes()).isPositive();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("anyNodeSeeds")
+    @DisplayName("the same with any node restored now and then, the central node and middle ones too")
+    void convergesRestoringAnyNode(long seed) {
+        Simulation.Report report = new Simulation(NetworkConfig.inMemory(MessageCodec.binary())).restoringAnyNode()
+                .run(seed, 400);
         assertThat(report.writes()).isPositive();
     }
 }
