@@ -290,7 +290,15 @@ final class Importer {
                     + " for its message " + before.lastLoadedNo() + " than the one this node loaded");
         }
         if (!h.restored() && before.peerRegressed()) {
-            return regressed(tx, before, h, header, notes, "it was found restored and has not said so yet");
+            if (!lateAcknowledgment(store, before, h, notes)) {
+                return regressed(tx, before, h, header, notes, "it was found restored and has not said so yet");
+            }
+            // This message shows that this node was restored itself: its refusal of the peer may be as
+            // old as its backup, and refusing on it would send the peer acknowledgments with ids that
+            // are none of its own, as if the peer had been restored. The message is judged afresh.
+            registerHeld(tx, peer);
+            before = store.peer(peer).withPeerRegressed(false);
+            store.putPeer(before);
         }
         // A peer's acknowledgments grow with its message numbers, and an older message whose newer
         // one's header took effect is stale (above). So a newer message that acknowledges less than

@@ -614,6 +614,40 @@ public abstract class TreeScenarios {
     }
 
     @Test
+    @DisplayName("a middle node restored from a backup that recorded a refusal of the restored central node drops it once it finds its own restore: the central node is not taken for restored again (R4)")
+    void restoredNodeDropsARefusalItsBackupRecorded() {
+        network(TestPlans.routed());
+        net.put("C", item("X", "x", "1"));
+        net.settle(10);
+        Storage centralBackup = net.backup("C");
+        net.put("C", item("Y", "y", "1")); // C's history goes on after its backup
+        net.settle(10);
+
+        net.restore("C", centralBackup);
+        net.put("C", item("Z", "z", "1"));
+        for (int i = 0; i < 5 && !net.node("B1").peerState("C").peerRegressed(); i++) {
+            net.exchange("C", "B1"); // until a number B1 has loaded comes again with another id
+        }
+        assertThat(net.node("B1").peerState("C").peerRegressed()).as("B1 refuses the restored C").isTrue();
+        Storage middleBackup = net.backup("B1"); // a backup that holds this refusal
+        quiesce(); // C learns, says so, and the link heals
+        assertThat(net.node("B1").peerState("C").peerRegressed()).isFalse();
+        long centralRestores = journal("C", JournalEntry.Kind.RESTORE).stream()
+                .filter(e -> e.detail().contains("this node was restored")).count();
+
+        net.restore("B1", middleBackup); // refusing C again, on its backup's word
+        quiesce();
+
+        assertThat(journal("C", JournalEntry.Kind.RESTORE).stream()
+                .filter(e -> e.detail().contains("this node was restored")).count())
+                .as("C was restored once, and is not told otherwise by B1's old refusal").isEqualTo(centralRestores);
+        for (String key : List.of("X", "Y", "Z")) {
+            assertEverywhere(itemKey(key), net.get("C", itemKey(key)).orElseThrow());
+        }
+        assertThat(net.totalRegistrations()).isZero();
+    }
+
+    @Test
     @DisplayName("a restored node that keeps its version against a change acknowledging its lost history sends it as a change, and both ends agree (R4, R12)")
     void restoredNodeKeepsItsVersionAgainstALostHistoryAcknowledgment() {
         network(TestPlans.routed());
