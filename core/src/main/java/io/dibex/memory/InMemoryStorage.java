@@ -601,23 +601,7 @@ public final class InMemoryStorage implements Storage {
             @Override
             public Stream<ObjectKey> retractions(String peer) {
                 check();
-                Objects.requireNonNull(peer, "peer");
-                return stream(new Cursor<>() {
-                    private ObjectKey last;
-
-                    @Override
-                    public ObjectKey next() {
-                        TreeMap<ObjectKey, Instant> keys = retractions.get(peer);
-                        if (keys == null) {
-                            return null;
-                        }
-                        ObjectKey key = last == null ? (keys.isEmpty() ? null : keys.firstKey()) : keys.higherKey(last);
-                        if (key != null) {
-                            last = key;
-                        }
-                        return key;
-                    }
-                });
+                return inKeyOrder(retractions, Objects.requireNonNull(peer, "peer"), (key, at) -> key);
             }
 
             @Override
@@ -634,23 +618,25 @@ public final class InMemoryStorage implements Storage {
             @Override
             public Stream<DataObject> retractedCopies(String peer) {
                 check();
-                Objects.requireNonNull(peer, "peer");
+                return inKeyOrder(retractedCopies, Objects.requireNonNull(peer, "peer"), (key, copy) -> copy.state());
+            }
+
+            /** A peer's entries in key order, read as the stream advances (a cursor, like the other streams). */
+            private <V, T> Stream<T> inKeyOrder(Map<String, TreeMap<ObjectKey, V>> byPeer, String peer,
+                    java.util.function.BiFunction<ObjectKey, V, T> read) {
                 return stream(new Cursor<>() {
                     private ObjectKey last;
 
                     @Override
-                    public DataObject next() {
-                        TreeMap<ObjectKey, RetractedCopy> copies = retractedCopies.get(peer);
-                        if (copies == null) {
-                            return null;
-                        }
-                        Map.Entry<ObjectKey, RetractedCopy> e = last == null ? copies.firstEntry()
-                                : copies.higherEntry(last);
+                    public T next() {
+                        TreeMap<ObjectKey, V> entries = byPeer.get(peer);
+                        Map.Entry<ObjectKey, V> e = entries == null ? null
+                                : last == null ? entries.firstEntry() : entries.higherEntry(last);
                         if (e == null) {
                             return null;
                         }
                         last = e.getKey();
-                        return e.getValue().state();
+                        return read.apply(e.getKey(), e.getValue());
                     }
                 });
             }
@@ -659,30 +645,23 @@ public final class InMemoryStorage implements Storage {
             public long pruneRetractions(Instant before) {
                 check();
                 Objects.requireNonNull(before, "before");
+                return pruneOlder(retractions, at -> at, before) + pruneOlder(retractedCopies, RetractedCopy::at, before);
+            }
+
+            /** Removes, as part of this transaction, every peer's entries timed before {@code before}. */
+            private <V> long pruneOlder(Map<String, TreeMap<ObjectKey, V>> byPeer,
+                    java.util.function.Function<V, Instant> time, Instant before) {
                 long pruned = 0;
-                for (TreeMap<ObjectKey, RetractedCopy> copies : retractedCopies.values()) {
+                for (TreeMap<ObjectKey, V> entries : byPeer.values()) {
                     List<ObjectKey> doomed = new ArrayList<>();
-                    copies.forEach((key, copy) -> {
-                        if (copy.at().isBefore(before)) {
+                    entries.forEach((key, value) -> {
+                        if (time.apply(value).isBefore(before)) {
                             doomed.add(key);
                         }
                     });
                     for (ObjectKey key : doomed) {
-                        RetractedCopy old = copies.remove(key);
-                        undo.push(() -> copies.put(key, old));
-                    }
-                    pruned += doomed.size();
-                }
-                for (TreeMap<ObjectKey, Instant> keys : retractions.values()) {
-                    List<ObjectKey> doomed = new ArrayList<>();
-                    keys.forEach((key, at) -> {
-                        if (at.isBefore(before)) {
-                            doomed.add(key);
-                        }
-                    });
-                    for (ObjectKey key : doomed) {
-                        Instant old = keys.remove(key);
-                        undo.push(() -> keys.put(key, old));
+                        V old = entries.remove(key);
+                        undo.push(() -> entries.put(key, old));
                     }
                     pruned += doomed.size();
                 }

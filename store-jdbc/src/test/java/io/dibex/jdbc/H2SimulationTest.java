@@ -32,22 +32,21 @@ class H2SimulationTest {
     @MethodSource("anyNodeSeeds")
     @DisplayName("on H2, the same with any node restored now and then")
     void convergesRestoringAnyNode(long seed) {
-        H2NetworkConfig config = new H2NetworkConfig(MessageCodec.binary());
-        try {
-            assertThat(new Simulation(config).restoringAnyNode().run(seed, 400).writes()).isPositive();
-        } finally {
-            config.shutdown();
-        }
+        run(seed, true);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @DisplayName("on H2, after random changes and faults stop, every node converges and nothing is lost or resurrected")
     void converges(long seed) {
+        run(seed, false);
+    }
+
+    private static void run(long seed, boolean anyNode) {
         H2NetworkConfig config = new H2NetworkConfig(MessageCodec.binary());
         try {
-            Simulation.Report report = new Simulation(config).run(seed, 400);
-            assertThat(report.writes()).isPositive();
+            Simulation simulation = anyNode ? new Simulation(config).restoringAnyNode() : new Simulation(config);
+            assertThat(simulation.run(seed, 400).writes()).isPositive();
         } finally {
             config.shutdown();
         }

@@ -586,10 +586,7 @@ public abstract class TreeScenarios {
 
         net.restore("B11", leafBackup);
         net.put("B11", item("Z", "z", "1"));
-        for (int i = 0; i < 5 && !net.node("B1").peerState("B11").peerRegressed(); i++) {
-            net.exchange("B11", "B1"); // until a number B1 has loaded comes again with another id
-        }
-        assertThat(net.node("B1").peerState("B11").peerRegressed()).as("B1 refuses the restored B11").isTrue();
+        refusedAfterItsRestore("B11", "B1");
         Storage middleBackup = net.backup("B1"); // a backup that holds this refusal
         net.exchange("B1", "B11"); // B11 learns that it was restored
         net.exchange("B11", "B1"); // and says so: B1 loads it and registers everything again for B11
@@ -599,10 +596,7 @@ public abstract class TreeScenarios {
         net.restore("B1", middleBackup); // refusing B11 again, its numbers to B11 going back
         net.put("B1", item("W", "w", "1"));
         net.put("B11", item("V", "v", "1"));
-        for (int i = 0; i < 5 && !net.node("B11").peerState("B1").peerRegressed(); i++) {
-            net.exchange("B1", "B11"); // until B11 finds B1 restored and refuses it in turn
-        }
-        assertThat(net.node("B11").peerState("B1").peerRegressed()).as("B11 refuses the restored B1").isTrue();
+        refusedAfterItsRestore("B1", "B11"); // B11 refuses B1 in turn
         assertThat(net.node("B1").peerState("B11").peerRegressed()).as("and B1 still refuses B11").isTrue();
         quiesce(); // each refusal's acknowledgment tells the other end it was restored
 
@@ -625,10 +619,7 @@ public abstract class TreeScenarios {
 
         net.restore("C", centralBackup);
         net.put("C", item("Z", "z", "1"));
-        for (int i = 0; i < 5 && !net.node("B1").peerState("C").peerRegressed(); i++) {
-            net.exchange("C", "B1"); // until a number B1 has loaded comes again with another id
-        }
-        assertThat(net.node("B1").peerState("C").peerRegressed()).as("B1 refuses the restored C").isTrue();
+        refusedAfterItsRestore("C", "B1");
         Storage middleBackup = net.backup("B1"); // a backup that holds this refusal
         quiesce(); // C learns, says so, and the link heals
         assertThat(net.node("B1").peerState("C").peerRegressed()).isFalse();
@@ -831,6 +822,18 @@ public abstract class TreeScenarios {
             net.clock().advance(net.plan().keepAlive());
             net.settle(20);
         }
+    }
+
+    /**
+     * Exchanges from the restored node to its peer until the peer finds it restored (a number it has
+     * loaded comes again with another id) and refuses its messages.
+     */
+    private void refusedAfterItsRestore(String restored, String peer) {
+        for (int i = 0; i < 5 && !net.node(peer).peerState(restored).peerRegressed(); i++) {
+            net.exchange(restored, peer);
+        }
+        assertThat(net.node(peer).peerState(restored).peerRegressed()).as(peer + " refuses the restored " + restored)
+                .isTrue();
     }
 
     private void assertEverywhere(ObjectKey key, DataObject expected) {
