@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The randomized convergence simulation on in-memory stores: fixed lists of seeds in the build,
  * restoring leaves and restoring any node; thousands of each under {@code -Psoak} (property
- * {@code dibex.soak.runs}). {@code -Dsim.seeds=<seed>,...} runs only those seeds, both ways;
+ * {@code dibex.soak.runs} seeds from {@code dibex.soak.from}, 1000 unless set). {@code -Dsim.seeds=<seed>,...} runs only those seeds, both ways;
  * {@code -Dsim.trace=Kind/id} follows one object through them.
  */
 class InMemorySimulationTest {
@@ -24,7 +24,8 @@ class InMemorySimulationTest {
             return java.util.Arrays.stream(only.split(",")).mapToLong(Long::parseLong);
         }
         long runs = Long.getLong("dibex.soak.runs", 0);
-        return runs > 0 ? LongStream.range(1000, 1000 + runs) : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
+        long from = Long.getLong("dibex.soak.from", 1000);
+        return runs > 0 ? LongStream.range(from, from + runs) : Simulation.BUILD_SEEDS.stream().mapToLong(Long::longValue);
     }
 
     static LongStream anyNodeSeeds() {
