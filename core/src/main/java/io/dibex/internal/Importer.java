@@ -291,7 +291,7 @@ final class Importer {
         }
         if (!h.restored() && before.peerRegressed()) {
             if (!lateAcknowledgment(store, before, h, notes)) {
-                return regressed(tx, before, h, header, notes, "it was found restored and has not said so yet");
+                return refuse(store, before, h, header, notes, "it was found restored and has not said so yet");
             }
             // This message shows that this node was restored itself: its refusal of the peer may be as
             // old as its backup, and refusing on it would send the peer acknowledgments with ids that
@@ -396,6 +396,12 @@ final class Importer {
         if (lateAcknowledgment(store, before, h, notes)) {
             registerHeld(tx, h.from());
         }
+        return refuse(store, before, h, header, notes, why);
+    }
+
+    /** Refuses the message of a peer found restored, and owes it the acknowledgment that tells it so. */
+    private Header refuse(ExchangeStore store, PeerState before, MessageHeader h, Header header,
+            List<JournalEntry> notes, String why) {
         store.putPeer(store.peer(h.from()).withPeerRegressed(true).withAckOwed(true));
         if (!before.peerRegressed()) {
             notes.add(ctx.entry(JournalEntry.Kind.RESTORE, h.from(), h.messageNo(), h.receivedNo(), 0, 0, 0,
