@@ -1120,7 +1120,7 @@ public abstract class ExchangeStoreContract {
      */
     @Test
     @Timeout(60)
-    void concurrentIncrementsLoseNoUpdate() throws Exception {
+    protected void concurrentIncrementsLoseNoUpdate() throws Exception {
         int threads = 8;
         int increments = 200;
         AtomicLong retries = new AtomicLong();
