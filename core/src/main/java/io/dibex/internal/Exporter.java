@@ -161,12 +161,16 @@ final class Exporter {
         long numbered = store.numberUnsent(peer, n, cap);
         store.putPeer(ps.withLastAllocatedNo(n));
         // A peer restored without knowing it is told so by an acknowledgment whose id is none of its
-        // messages' ids: it then finds itself restored (R4).
-        UUID receivedId = ps.peerRegressed() && ps.lastLoadedNo() > 0 ? NOT_YOURS : ps.lastLoadedId();
+        // messages' ids: it then finds itself restored (R4). Having loaded nothing from it, this node
+        // names the peer's first message, so that the acknowledgment says something (only where ids
+        // travel: an implied id would acknowledge that message for real).
+        boolean tell = ps.peerRegressed() && (ps.lastLoadedNo() > 0 || ctx.messageIds);
+        long receivedNo = tell ? Math.max(1, ps.lastLoadedNo()) : ps.lastLoadedNo();
+        UUID receivedId = tell ? NOT_YOURS : ps.lastLoadedId();
         // The previous message's id chains this one to it: a peer that loaded another message of that
         // number learns that this node was restored (R4). Implied ids chain nothing.
         UUID previous = n > 1 && ctx.messageIds ? store.sentMessageId(peer, n - 1).orElse(null) : null;
-        MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, ps.lastLoadedNo(),
+        MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, receivedNo,
                 receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0,
                 previous == null || flag ? List.of() : earlierIds(store, peer, ps.acknowledgedNo(), n));
         return new Allocation(header, numbered, numbered < cap, flag ? Importer.backupBelow(ps) : 0);
