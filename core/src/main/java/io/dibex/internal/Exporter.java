@@ -173,7 +173,7 @@ final class Exporter {
         MessageHeader header = new MessageHeader(ctx.plan.name(), ctx.me, peer, n, id, receivedNo,
                 receivedId, flag, rejected, previous, flag && ps.restoredSinceNo() <= n ? ps.restoredSinceNo() : 0,
                 previous == null || flag ? List.of() : earlierIds(store, peer, ps.acknowledgedNo(), n));
-        return new Allocation(header, numbered, numbered < cap, flag ? Importer.backupBelow(ps) : 0);
+        return new Allocation(header, numbered, numbered < cap, ctx.restoredFlag ? Importer.backupBelow(ps) : 0);
     }
 
     /**

@@ -359,16 +359,22 @@ final class Importer {
         // The body of a message that reveals this node's restore, or answers its restored flag, is the
         // peer's own state: it wins against what may come from this node's backup (R4).
         PeerState now = store.peer(peer);
-        header.backupBelow = now.restoredSinceNo() > 0 ? backupBelow(now) : 0;
+        header.backupBelow = backupBelow(now);
+        header.restored = now.restoredSinceNo() > 0;
         return header;
     }
 
     /**
-     * R4: the session below which this node's rows for the peer may come from its backup, while it is
-     * restored. A store that keeps no sessions (0) has every row count as such.
+     * R4: the session below which this node's rows for the peer may come from its backup: the session
+     * of the restore it found on the link. That stays after the link healed, as such a row is as old
+     * as ever until it is registered again, so that this node judges its row as the peer judged the
+     * flagged item. A store that keeps no sessions (0) has every row count as such while restored.
      */
     static long backupBelow(PeerState ps) {
-        return ps.restoredSession() > 0 ? ps.restoredSession() : Long.MAX_VALUE;
+        if (ps.restoredSession() > 0) {
+            return ps.restoredSession();
+        }
+        return ps.restoredSinceNo() > 0 ? Long.MAX_VALUE : 0;
     }
 
     /**
@@ -694,7 +700,7 @@ final class Importer {
             ObjectVersion mine = versionFor(local, tombstone, body.peer);
             ObjectVersion theirs = version(item, incomingDigest);
             if (!decide(mine, theirs, key, body, mineFromBackup, theirsFromBackup)) {
-                if (body.header.backupBelow > 0) {
+                if (body.header.restored) {
                     // Restored, this node kept its version against a change whose message may have
                     // acknowledged a message of its lost history. The peer will acknowledge the row's
                     // message again, validly, and take the kept version for a resend of what it had seen:
@@ -858,10 +864,13 @@ final class Importer {
         long lastLoaded;
         long acknowledged;
         /**
-         * While this node is restored (found before or by this header): the session below which its
-         * rows may come from the backup; else 0.
+         * The session below which this node's rows for the peer may come from its backup (found before
+         * or by this header), kept after the link healed; 0 if this node never found itself restored
+         * on the link.
          */
         long backupBelow;
+        /** Whether this node is restored on the link and the peer has not yet acknowledged that. */
+        boolean restored;
         /** Whether the message carries the restored flag. */
         boolean senderRestored;
     }
