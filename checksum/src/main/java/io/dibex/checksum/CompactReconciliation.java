@@ -647,28 +647,37 @@ public final class CompactReconciliation {
 
         private Outcome compare(Bytes.In in) {
             long count = in.varint(Math.min(MAX_COUNT, in.remaining() / NAIVE_ENTRY_MIN), "entry count");
-            List<ObjectKey> atOffice = new ArrayList<>();
-            List<ObjectKey> atBranch = new ArrayList<>();
-            List<ObjectKey> different = new ArrayList<>();
-            DocumentDigests.compare(entries.open(), naiveEntries(in, count), new DocumentDigests.Differences() {
-                @Override
-                public void onlyMine(Entry mine) {
-                    atBranch.add(mine.key());
-                }
-
-                @Override
-                public void onlyTheirs(Entry theirs) {
-                    atOffice.add(theirs.key());
-                }
-
-                @Override
-                public void different(ObjectKey key, Digest mine, Digest theirs) {
-                    different.add(key);
-                }
-            });
+            Outcome outcome = naive(entries.open(), naiveEntries(in, count));
             in.end();
-            return new Outcome(atOffice, atBranch, different);
+            return outcome;
         }
+    }
+
+    /**
+     * The naive comparison (SPEC §5): the branch's entries against the office's, both in key order;
+     * what the compact exchange must find too.
+     */
+    static Outcome naive(Iterator<Entry> branch, Iterator<Entry> office) {
+        List<ObjectKey> atOffice = new ArrayList<>();
+        List<ObjectKey> atBranch = new ArrayList<>();
+        List<ObjectKey> different = new ArrayList<>();
+        DocumentDigests.compare(branch, office, new DocumentDigests.Differences() {
+            @Override
+            public void onlyMine(Entry mine) {
+                atBranch.add(mine.key());
+            }
+
+            @Override
+            public void onlyTheirs(Entry theirs) {
+                atOffice.add(theirs.key());
+            }
+
+            @Override
+            public void different(ObjectKey key, Digest mine, Digest theirs) {
+                different.add(key);
+            }
+        });
+        return new Outcome(atOffice, atBranch, different);
     }
 
     /** The entries of a naive list, parsed as they are taken. */
