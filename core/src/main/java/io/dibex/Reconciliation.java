@@ -2,8 +2,8 @@ package io.dibex;
 
 import io.dibex.internal.Names;
 import io.dibex.model.DataObject;
-import io.dibex.model.Value;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -107,16 +107,7 @@ public final class Reconciliation {
     /** The date in field {@code field} of a document, a date or the day of a date-time. */
     public static Function<DataObject, Optional<LocalDate>> dateField(String field) {
         Names.requireName(field, "date field");
-        return document -> {
-            Value v = document.get(field);
-            if (v instanceof Value.Date d) {
-                return Optional.of(d.value());
-            }
-            if (v instanceof Value.DateTime dt) {
-                return Optional.of(dt.value().toLocalDate());
-            }
-            return Optional.empty();
-        };
+        return document -> Sequence.dateTime(document.get(field)).map(LocalDateTime::toLocalDate);
     }
 
     /** Builds a {@link Reconciliation}. Not thread-safe. */

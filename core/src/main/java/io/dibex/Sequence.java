@@ -123,7 +123,11 @@ public final class Sequence {
 
     /** The date-time of a document of the sequence, if its date field holds a date-time or a date. */
     public Optional<LocalDateTime> dateOf(DataObject document) {
-        Value v = document.get(dateField);
+        return dateTime(document.get(dateField));
+    }
+
+    /** A date-time value, or a date as its start of day; empty for anything else. */
+    static Optional<LocalDateTime> dateTime(Value v) {
         if (v instanceof Value.DateTime dt) {
             return Optional.of(dt.value());
         }
