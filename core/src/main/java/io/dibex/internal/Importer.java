@@ -721,8 +721,7 @@ final class Importer {
             body.conflicts++;
             ObjectVersion mine = new ObjectVersion(ObjectVersion.Kind.DELETION, Optional.empty(), Digest.ABSENT);
             if (!decide(mine, version(item, incomingDigest), key, body, false, item.fromBackup())) {
-                store.register(body.peer, key, Digest.ABSENT, incomingDigest, store.peer(body.peer).lastLoadedNo(),
-                        false, ctx.session());
+                sendBackAbsence(store, body.peer, key, incomingDigest);
                 return;
             }
         } else if (pending.isEmpty() && item.fromBackup() && incoming != null && local != null
@@ -733,8 +732,7 @@ final class Importer {
             body.conflicts++;
             ObjectVersion mine = new ObjectVersion(ObjectVersion.Kind.RETRACTION, Optional.empty(), Digest.ABSENT);
             decide(mine, version(item, incomingDigest), key, body, false, true);
-            store.register(body.peer, key, Digest.ABSENT, incomingDigest, store.peer(body.peer).lastLoadedNo(),
-                    false, ctx.session());
+            sendBackAbsence(store, body.peer, key, incomingDigest);
             store.putRetraction(body.peer, key, ctx.clock.instant());
             return;
         }
@@ -776,6 +774,14 @@ final class Importer {
         // A load that changed something moves the boundaries of the sequences kept here (R14).
         Sequences.move(ctx.plan, ctx.me, store, key, local, incoming, null);
         body.applied++;
+    }
+
+    /**
+     * Registers for the peer this node's deletion or retraction of {@code key}, which won against the
+     * peer's state {@code theirs}: the peer may send that state again, which is then no conflict (R12).
+     */
+    private void sendBackAbsence(ExchangeStore store, String peer, ObjectKey key, Digest theirs) {
+        store.register(peer, key, Digest.ABSENT, theirs, store.peer(peer).lastLoadedNo(), false, ctx.session());
     }
 
     private String localRegisters(DataObject o) {
